@@ -1,0 +1,94 @@
+using System;
+using System.Collections.Generic;
+
+namespace RnnGen;
+
+/// <summary>
+/// What every generated model offers, whatever its cell and shape: its sizes, its parameters and gradients
+/// as contiguous buffers with a PyTorch-named layout, and initialization. Optimizers, clipping, trainers and
+/// checkpoints work against this contract.
+/// </summary>
+public interface IRnnModel
+{
+    /// <summary>The recurrent cell.</summary>
+    CellKind Cell { get; }
+
+    /// <summary>How inputs are given.</summary>
+    InputKind Input { get; }
+
+    /// <summary>Vocabulary size (token input) or feature count (dense input).</summary>
+    int InputSize { get; }
+
+    /// <summary>Width of the hidden state.</summary>
+    int HiddenSize { get; }
+
+    /// <summary>Number of outputs of the head.</summary>
+    int OutputSize { get; }
+
+    /// <summary>Number of stacked layers.</summary>
+    int Layers { get; }
+
+    /// <summary>The longest window <c>ComputeGradients</c> accepts.</summary>
+    int SequenceLength { get; }
+
+    /// <summary>Number of floats in <see cref="Parameters"/>.</summary>
+    int ParameterCount { get; }
+
+    /// <summary>All parameters, one contiguous buffer, laid out as <see cref="Layout"/> says.</summary>
+    Span<float> Parameters { get; }
+
+    /// <summary>Gradients of the loss, same layout as <see cref="Parameters"/>; <c>ComputeGradients</c> adds into it.</summary>
+    Span<float> Gradients { get; }
+
+    /// <summary>The named tensors of <see cref="Parameters"/>, in buffer order.</summary>
+    IReadOnlyList<ParameterInfo> Layout { get; }
+
+    /// <summary>The part of <see cref="Parameters"/> that holds the tensor PyTorch calls <paramref name="name"/>.</summary>
+    /// <exception cref="ArgumentException">No tensor has that name.</exception>
+    Span<float> Parameter(string name);
+
+    /// <summary>Sets every gradient to zero.</summary>
+    void ZeroGradients();
+
+    /// <summary>Fills the parameters as PyTorch initializes them by default (uniform in ±1/sqrt(HiddenSize)), from a seed.</summary>
+    void InitializeParameters(int seed);
+}
+
+/// <summary>The hidden state of a model: a value type with fixed-size buffers, owned by the caller.</summary>
+public interface IRnnState
+{
+    /// <summary>Sets the state to zero.</summary>
+    void Reset();
+}
+
+/// <summary>A model whose inputs are token ids and whose head is softmax cross-entropy at every step.</summary>
+/// <typeparam name="TState">The model's generated state type.</typeparam>
+public interface ITokenRnnModel<TState> : IRnnModel where TState : struct, IRnnState
+{
+    /// <summary>Advances <paramref name="state"/> by one token and writes the OutputSize logits that follow it.</summary>
+    void Step(int token, ref TState state, Span<float> logits);
+
+    /// <summary>Runs the tokens through the model from <paramref name="state"/>, writing T×OutputSize logits, and leaves the state after the last token.</summary>
+    void Forward(ReadOnlySpan<int> tokens, ref TState state, Span<float> logits);
+
+    /// <summary>
+    /// Forward over a window of 1..SequenceLength tokens from <paramref name="state"/>, then backpropagation through
+    /// time; adds the gradients of the mean cross-entropy into <see cref="IRnnModel.Gradients"/>, leaves the state at
+    /// the window's end (truncated BPTT) and returns the loss.
+    /// </summary>
+    float ComputeGradients(ReadOnlySpan<int> inputs, ReadOnlySpan<int> targets, ref TState state);
+}
+
+/// <summary>A model whose inputs are dense float vectors and whose head is softmax cross-entropy at every step.</summary>
+/// <typeparam name="TState">The model's generated state type.</typeparam>
+public interface IDenseRnnModel<TState> : IRnnModel where TState : struct, IRnnState
+{
+    /// <summary>Advances <paramref name="state"/> by one InputSize-wide input and writes the OutputSize logits that follow it.</summary>
+    void Step(ReadOnlySpan<float> input, ref TState state, Span<float> logits);
+
+    /// <summary>Runs T×InputSize inputs through the model, writing T×OutputSize logits, and leaves the state after the last step.</summary>
+    void Forward(ReadOnlySpan<float> inputs, ref TState state, Span<float> logits);
+
+    /// <summary>As <see cref="ITokenRnnModel{TState}.ComputeGradients"/>, for T×InputSize dense inputs.</summary>
+    float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> targets, ref TState state);
+}

@@ -1,0 +1,27 @@
+using System;
+
+namespace RnnGen;
+
+/// <summary>Seeded parameter initialization, reproducible bit for bit.</summary>
+public static class ParameterInitializer
+{
+    /// <summary>Fills <paramref name="values"/> with uniform samples in [−<paramref name="bound"/>, <paramref name="bound"/>).</summary>
+    public static void Uniform(Span<float> values, float bound, Random random)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        if (!(bound >= 0) || float.IsInfinity(bound))
+            throw new ArgumentOutOfRangeException(nameof(bound), bound, "The bound must be finite and non-negative.");
+        for (int i = 0; i < values.Length; i++)
+            values[i] = (float)((random.NextDouble() * 2.0 - 1.0) * bound);
+    }
+
+    /// <summary>
+    /// PyTorch's default for <c>nn.RNN</c>/<c>nn.LSTM</c>/<c>nn.GRU</c> and <c>nn.Linear</c> fed by the hidden state:
+    /// every parameter uniform in ±1/sqrt(<paramref name="hiddenSize"/>), drawn from <c>new Random(seed)</c> in buffer order.
+    /// </summary>
+    public static void PyTorchDefault(Span<float> parameters, int hiddenSize, int seed)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(hiddenSize);
+        Uniform(parameters, 1f / MathF.Sqrt(hiddenSize), new Random(seed));
+    }
+}
