@@ -57,8 +57,17 @@ public interface IRnnModel
 /// <summary>The hidden state of a model: a value type with fixed-size buffers, owned by the caller.</summary>
 public interface IRnnState
 {
+    /// <summary>Number of floats in the whole state (every layer, direction and memory cell).</summary>
+    int Length { get; }
+
     /// <summary>Sets the state to zero.</summary>
     void Reset();
+
+    /// <summary>Copies the whole state into <paramref name="destination"/> (exactly <see cref="Length"/> floats).</summary>
+    void CopyTo(Span<float> destination);
+
+    /// <summary>Sets the whole state from <paramref name="source"/> (exactly <see cref="Length"/> floats).</summary>
+    void CopyFrom(ReadOnlySpan<float> source);
 }
 
 /// <summary>A model whose inputs are token ids and whose head is softmax cross-entropy at every step.</summary>

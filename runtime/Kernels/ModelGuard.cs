@@ -57,6 +57,15 @@ public static class ModelGuard
                 $"{argument} has {actual} elements; expected T × {width} ({what}) for some T ≥ 1.", argument);
     }
 
+    /// <summary>Throws unless an output buffer holds exactly <paramref name="steps"/> × <paramref name="width"/> floats.</summary>
+    public static void SequenceOutput(int actual, int steps, int width, string argument)
+    {
+        long expected = (long)steps * width;
+        if (actual != expected)
+            throw new ArgumentException(
+                $"{argument} has {actual} elements; expected {expected} ({steps} steps × {width} outputs).", argument);
+    }
+
     [DoesNotReturn]
     private static void ThrowLength(int actual, int expected, string argument, string what) =>
         throw new ArgumentException($"{argument} has {actual} elements; expected {expected} ({what}).", argument);

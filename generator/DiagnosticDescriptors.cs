@@ -1,0 +1,68 @@
+using Microsoft.CodeAnalysis;
+
+namespace RnnGen.Generator;
+
+/// <summary>Every diagnostic the generator reports. Each ID is documented in docs/diagnostics.md.</summary>
+internal static class DiagnosticDescriptors
+{
+    private const string Category = "RnnGen";
+    private const string HelpBase = "https://github.com/rnngen/rnngen/blob/main/docs/diagnostics.md#";
+
+    private static DiagnosticDescriptor Error(string id, string title, string message) =>
+        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + id.ToLowerInvariant());
+
+    public static readonly DiagnosticDescriptor NotPartial = Error(
+        "RNNG001",
+        "Model class must be partial",
+        "'{0}' has [RnnModel] but is not partial; add the 'partial' modifier so RnnGen can generate its members");
+
+    public static readonly DiagnosticDescriptor Generic = Error(
+        "RNNG002",
+        "Model class must not be generic",
+        "'{0}' is generic or nested in a generic type; declare the model in a non-generic class (sizes are fixed at compile time, so type parameters add nothing)");
+
+    public static readonly DiagnosticDescriptor ContainingTypeNotPartial = Error(
+        "RNNG003",
+        "Types containing a model must be partial",
+        "'{0}' is nested in '{1}', which is not partial; add the 'partial' modifier to '{1}'");
+
+    public static readonly DiagnosticDescriptor SizeOutOfRange = Error(
+        "RNNG004",
+        "Size must be positive",
+        "{0} is {1}; it must be at least 1");
+
+    public static readonly DiagnosticDescriptor ModelTooLarge = Error(
+        "RNNG005",
+        "Model is too large",
+        "{0}; reduce {1}");
+
+    public static readonly DiagnosticDescriptor NotSupportedYet = Error(
+        "RNNG006",
+        "Option not supported yet",
+        "{0} is not supported yet; {1}");
+
+    public static readonly DiagnosticDescriptor UndefinedValue = Error(
+        "RNNG007",
+        "Undefined enum value",
+        "{0} = {1} is not a defined {2} value; use one of {3}");
+
+    public static readonly DiagnosticDescriptor NotInstantiable = Error(
+        "RNNG008",
+        "Model class must be instantiable",
+        "'{0}' is {1}; a model must be a non-static, non-abstract class because RnnGen generates a constructor and instance buffers");
+
+    public static readonly DiagnosticDescriptor MemberConflict = Error(
+        "RNNG009",
+        "Member conflicts with a generated member",
+        "'{0}' declares '{1}', which RnnGen generates; rename or remove it");
+
+    public static readonly DiagnosticDescriptor NotAClass = Error(
+        "RNNG010",
+        "Model must be a class",
+        "'{0}' is a {1}; declare the model as a 'partial class'");
+
+    public static readonly DiagnosticDescriptor InternalError = Error(
+        "RNNG099",
+        "Internal generator error",
+        "RnnGen could not generate '{0}': {1}; please report this with the declaration that caused it");
+}

@@ -1,0 +1,63 @@
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using RnnGen.Generator.Helpers;
+using RnnGen.Generator.Model;
+
+namespace RnnGen.Generator;
+
+/// <summary>
+/// Generates the members of every <c>[RnnModel]</c> partial class: constants, parameter and gradient buffers,
+/// the state type, the forward pass and backpropagation through time.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed partial class RnnGenerator : IIncrementalGenerator
+{
+    /// <inheritdoc />
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        IncrementalValuesProvider<ParseResult> parsed = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                KnownNames.RnnModelAttribute,
+                static (node, _) => node is TypeDeclarationSyntax,
+                static (ctx, ct) => Parser.Parse(ctx, ct))
+            .WithTrackingName(TrackingNames.Parse);
+
+        IncrementalValuesProvider<ModelSpec> models = parsed
+            .Select(static (result, _) => result.Model)
+            .Where(static model => model is not null)
+            .Select(static (model, _) => model!)
+            .WithTrackingName(TrackingNames.Models);
+
+        IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> diagnostics = parsed
+            .Select(static (result, _) => result.Diagnostics)
+            .Where(static d => d.Count > 0)
+            .WithTrackingName(TrackingNames.Diagnostics);
+
+        context.RegisterSourceOutput(models, static (spc, model) => Emit(spc, model, spc.CancellationToken));
+        context.RegisterSourceOutput(diagnostics, static (spc, list) =>
+        {
+            foreach (DiagnosticInfo diagnostic in list)
+                spc.ReportDiagnostic(diagnostic.ToDiagnostic());
+        });
+    }
+
+    private static void Emit(SourceProductionContext context, ModelSpec model, CancellationToken cancellationToken)
+    {
+        string source;
+        try
+        {
+            source = Emitter.Emit(model, cancellationToken);
+        }
+        catch (System.OperationCanceledException)
+        {
+            throw;
+        }
+        catch (System.Exception ex)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InternalError, Location.None, model.DisplayName, ex.GetType().Name + ": " + ex.Message));
+            return;
+        }
+        context.AddSource(model.HintName, source);
+    }
+}

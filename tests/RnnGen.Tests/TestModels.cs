@@ -1,0 +1,23 @@
+using RnnGen;
+
+namespace RnnGen.Tests;
+
+// The models the PyTorch fixtures (tests/fixtures/make_rnn_fixtures.py) describe, by name.
+
+[RnnModel(CellKind.Rnn, 7, 13, 5, SequenceLength = 30)]
+public partial class TanhToken;
+
+[RnnModel(CellKind.RnnRelu, 7, 13, 5, SequenceLength = 30)]
+public partial class ReluToken;
+
+[RnnModel(CellKind.Rnn, 7, 13, 5, SequenceLength = 30, Input = InputKind.Dense)]
+public partial class TanhDense;
+
+[RnnModel(CellKind.RnnRelu, 7, 13, 5, SequenceLength = 30, Input = InputKind.Dense)]
+public partial class ReluDense;
+
+[RnnModel(CellKind.Rnn, inputSize: 65, hiddenSize: 100, outputSize: 65, SequenceLength = 25)]
+public partial class CharModel;
+
+[RnnModel(CellKind.Rnn, 64, 128, 10, SequenceLength = 25, Input = InputKind.Dense)]
+public partial class WideDense;
