@@ -1,0 +1,153 @@
+using System;
+using System.Diagnostics;
+using System.Threading;
+
+namespace RnnGen;
+
+/// <summary>
+/// Trains a token model on a corpus the way min-char-rnn does: consecutive windows, the hidden state carried from one
+/// window to the next (truncated BPTT), back to the start with a fresh state when the corpus runs out; per window,
+/// gradients, clipping and one optimizer step. Deterministic: the same model, corpus, optimizer and options give the
+/// same parameters to the last bit. A step allocates nothing.
+/// </summary>
+/// <typeparam name="TState">The model's generated state type.</typeparam>
+public sealed class CharTrainer<TState> where TState : struct, IRnnState
+{
+    private const float SmoothingDecay = 0.999f;
+
+    private readonly ITokenRnnModel<TState> _model;
+    private readonly IOptimizer _optimizer;
+    private readonly int[] _tokens;
+    private readonly int _window;
+    private readonly CharTrainerOptions _options;
+    private TState _state;
+    private int _position;
+
+    /// <summary>Prepares training of <paramref name="model"/> on <paramref name="tokens"/> (ids in [0, InputSize) that are also targets in [0, OutputSize)).</summary>
+    /// <exception cref="ArgumentException">The corpus is shorter than one window plus one token, holds an id out of range, or an option is invalid.</exception>
+    public CharTrainer(ITokenRnnModel<TState> model, ReadOnlySpan<int> tokens, IOptimizer optimizer, CharTrainerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        options ??= new CharTrainerOptions();
+        if (optimizer.ParameterCount != model.ParameterCount)
+            throw new ArgumentException($"The optimizer updates {optimizer.ParameterCount} parameters; the model has {model.ParameterCount}.", nameof(optimizer));
+        int window = options.WindowLength == 0 ? model.SequenceLength : options.WindowLength;
+        if (window < 1 || window > model.SequenceLength)
+            throw new ArgumentException($"WindowLength is {options.WindowLength}; it must be in [1, {model.SequenceLength}] (the model's SequenceLength), or 0 for SequenceLength.", nameof(options));
+        if (!(options.ClipValue >= 0) || !(options.ClipNorm >= 0) || float.IsInfinity(options.ClipValue) || float.IsInfinity(options.ClipNorm))
+            throw new ArgumentException("ClipValue and ClipNorm must be finite and non-negative (0 turns clipping off).", nameof(options));
+        if (options.ReportEvery < 1)
+            throw new ArgumentException("ReportEvery must be at least 1.", nameof(options));
+        if (tokens.Length < window + 1)
+            throw new ArgumentException($"The corpus has {tokens.Length} tokens; training needs at least one window plus one ({window + 1}).", nameof(tokens));
+        int limit = Math.Min(model.InputSize, model.OutputSize);
+        for (int i = 0; i < tokens.Length; i++)
+        {
+            if ((uint)tokens[i] >= (uint)limit)
+                throw new ArgumentException($"tokens[{i}] = {tokens[i]} is outside [0, {limit}): every token is both an input and a target.", nameof(tokens));
+        }
+        _model = model;
+        _optimizer = optimizer;
+        _tokens = tokens.ToArray();
+        _window = window;
+        _options = options;
+        SmoothedLoss = MathF.Log(model.OutputSize); // the loss of a uniform guess
+    }
+
+    /// <summary>Optimizer steps taken.</summary>
+    public long StepCount { get; private set; }
+
+    /// <summary>Exponential moving average of the per-character loss (starts at ln OutputSize, a uniform guess).</summary>
+    public float SmoothedLoss { get; private set; }
+
+    /// <summary>The loss of the last window.</summary>
+    public float LastLoss { get; private set; } = float.NaN;
+
+    /// <summary>Index in the corpus of the next window's first token.</summary>
+    public int Position => _position;
+
+    /// <summary>Tokens per window.</summary>
+    public int WindowLength => _window;
+
+    /// <summary>The hidden state carried into the next window.</summary>
+    public TState State => _state;
+
+    /// <summary>Takes one step: a window's gradients, clipping, an optimizer step. Returns the window's loss.</summary>
+    /// <exception cref="TrainingDivergedException">The loss or the gradients are NaN or infinite; the parameters were not updated.</exception>
+    public float TrainStep() => TrainStep(out _);
+
+    private float TrainStep(out float gradientNorm)
+    {
+        if (_position + _window + 1 > _tokens.Length)
+        {
+            _position = 0;
+            _state.Reset();
+        }
+        ReadOnlySpan<int> inputs = _tokens.AsSpan(_position, _window);
+        ReadOnlySpan<int> targets = _tokens.AsSpan(_position + 1, _window);
+        _model.ZeroGradients();
+        float loss = _model.ComputeGradients(inputs, targets, ref _state);
+        Span<float> gradients = _model.Gradients;
+        gradientNorm = GradientClipping.GlobalNorm(gradients);
+        if (!float.IsFinite(loss) || !float.IsFinite(gradientNorm))
+            throw new TrainingDivergedException(StepCount + 1, loss, gradientNorm);
+        if (_options.ClipValue > 0)
+            GradientClipping.ClipByValue(gradients, _options.ClipValue);
+        if (_options.ClipNorm > 0)
+            GradientClipping.ClipByGlobalNorm(gradients, _options.ClipNorm);
+        _optimizer.Step(_model.Parameters, gradients);
+        _position += _window;
+        StepCount++;
+        LastLoss = loss;
+        SmoothedLoss = SmoothingDecay * SmoothedLoss + (1 - SmoothingDecay) * loss;
+        return loss;
+    }
+
+    /// <summary>Takes <paramref name="steps"/> steps, reporting progress as the options say.</summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (between steps).</exception>
+    public void Train(int steps, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(steps);
+        long start = Stopwatch.GetTimestamp();
+        long lastReport = start;
+        long charactersSinceReport = 0;
+        for (int i = 1; i <= steps; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            TrainStep(out float norm);
+            charactersSinceReport += _window;
+            if (_options.Progress is { } progress && (i % _options.ReportEvery == 0 || i == steps))
+            {
+                long now = Stopwatch.GetTimestamp();
+                double seconds = Stopwatch.GetElapsedTime(lastReport, now).TotalSeconds;
+                progress(new TrainingProgress(StepCount, LastLoss, SmoothedLoss, norm,
+                    seconds > 0 ? charactersSinceReport / seconds : 0, Stopwatch.GetElapsedTime(start, now), _position));
+                lastReport = now;
+                charactersSinceReport = 0;
+            }
+        }
+    }
+}
+
+/// <summary>Training produced a NaN or infinite loss or gradient; the step that did was not applied.</summary>
+public sealed class TrainingDivergedException : Exception
+{
+    /// <summary>Describes the divergence.</summary>
+    public TrainingDivergedException(long step, float loss, float gradientNorm)
+        : base($"Training diverged at step {step}: loss {loss}, gradient norm {gradientNorm}. The parameters keep their values from before this step; lower the learning rate or clip the gradients.")
+    {
+        Step = step;
+        Loss = loss;
+        GradientNorm = gradientNorm;
+    }
+
+    /// <summary>The step that diverged (1-based).</summary>
+    public long Step { get; }
+
+    /// <summary>Its loss.</summary>
+    public float Loss { get; }
+
+    /// <summary>Its global gradient norm.</summary>
+    public float GradientNorm { get; }
+}
