@@ -43,7 +43,11 @@ internal static class DeterministicMath
         return p * BitConverter.Int64BitsToDouble(((long)k + 1023) << 52);
     }
 
-    /// <summary><paramref name="b"/> to the power <paramref name="n"/> ≥ 0 by repeated squaring (error below 2·log2(n) ulps).</summary>
+    /// <summary>
+    /// <paramref name="b"/> to the power <paramref name="n"/> ≥ 0 by repeated squaring. Each squaring doubles the
+    /// relative error, so it is at most about n ulps: for Adam's bias corrections, where β^t is multiplied by
+    /// 1 − β and t·β^t ≤ 1/(e·(1 − β)), that is far below float precision.
+    /// </summary>
     public static double Pow(double b, long n)
     {
         double result = 1.0;
