@@ -30,7 +30,7 @@ public interface IOptimizer
     /// <exception cref="ArgumentException">A span's length is not <see cref="ParameterCount"/>.</exception>
     void Step(Span<float> parameters, ReadOnlySpan<float> gradients);
 
-    /// <summary>Forgets all state, as if newly constructed (same hyperparameters).</summary>
+    /// <summary>Zeroes the state buffers and <see cref="StepCount"/>; the hyperparameters, learning rate included, stay as they are.</summary>
     void Reset();
 
     /// <summary>Number of per-parameter state buffers, each <see cref="ParameterCount"/> floats long.</summary>
