@@ -12,26 +12,26 @@ internal sealed class Options
         usage: dotnet run -c Release --project samples/CharRnn -- [options]
 
           --corpus FILE          UTF-8 text to train on (default: RnnGen's own C# sources, embedded)
-          --steps N              optimizer steps of 25 characters each (default 20000)
+          --steps N              optimizer steps of 25 characters each (default 100000)
           --seed N               seed for initialization and sampling (default 42)
           --learning-rate X      Adagrad learning rate (default 0.1)
           --temperature X        sampling temperature, 0 = greedy (default 0.8)
           --sample-length N      characters per sample (default 300)
-          --report-every N       steps between progress lines (default 1000)
-          --sample-every N       steps between samples (default 5000)
+          --report-every N       steps between progress lines (default 5000)
+          --sample-every N       steps between samples (default 25000)
           -h, --help             this text
 
         exit codes: 0 done, 1 training diverged, 2 bad arguments or unusable corpus
         """;
 
     public string? CorpusPath { get; private set; }
-    public int Steps { get; private set; } = 20_000;
+    public int Steps { get; private set; } = 100_000;
     public int Seed { get; private set; } = 42;
     public float LearningRate { get; private set; } = 0.1f;
     public float Temperature { get; private set; } = 0.8f;
     public int SampleLength { get; private set; } = 300;
-    public int ReportEvery { get; private set; } = 1000;
-    public int SampleEvery { get; private set; } = 5000;
+    public int ReportEvery { get; private set; } = 5000;
+    public int SampleEvery { get; private set; } = 25_000;
     public bool Help { get; private set; }
 
     public static Options Parse(string[] args)

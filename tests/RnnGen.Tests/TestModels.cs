@@ -21,3 +21,7 @@ public partial class CharModel;
 
 [RnnModel(CellKind.Rnn, 64, 128, 10, SequenceLength = 25, Input = InputKind.Dense)]
 public partial class WideDense;
+
+/// <summary>A small character model for the learning and trainer tests.</summary>
+[RnnModel(CellKind.Rnn, 32, 64, 32, SequenceLength = 16)]
+public partial class LearningModel;

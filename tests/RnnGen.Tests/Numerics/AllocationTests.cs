@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using Xunit;
 
 namespace RnnGen.Tests.Numerics;
@@ -22,6 +23,7 @@ public class AllocationTests
             targets[t] = (t * 7 + 1) % CharModel.OutputSize;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         void Run()
         {
             for (int i = 0; i < 10_000; i++)
@@ -55,6 +57,7 @@ public class AllocationTests
         float[] sequenceLogits = new float[WideDense.SequenceLength * WideDense.OutputSize];
         int[] targets = new int[WideDense.SequenceLength];
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         void Run()
         {
             for (int i = 0; i < 10_000; i++)
