@@ -1,0 +1,90 @@
+using System;
+using System.Runtime.Intrinsics;
+
+namespace RnnGen.Benchmarks.Baselines;
+
+/// <summary>
+/// What a person would write with <see cref="Vector256{T}"/> and no further tuning: the same step as
+/// <see cref="ScalarRnn"/>, each output a dot product of one weight row with the input, eight lanes at a time,
+/// one accumulator per row (no register blocking), sizes known only at run time. tanh is computed eight lanes at a
+/// time as 1 − 2/(e^{2x} + 1) with <see cref="Vector256.Exp(Vector256{float})"/>.
+/// </summary>
+public class VectorRnn
+{
+    private readonly int _inputSize;
+    private readonly int _hiddenSize;
+    private readonly int _outputSize;
+    private readonly float[] _inputWeights;     // [H, I]
+    private readonly float[] _recurrentWeights; // [H, H]
+    private readonly float[] _bias;             // [H], b_ih + b_hh
+    private readonly float[] _headWeights;      // [O, H]
+    private readonly float[] _headBias;         // [O]
+    private float[] _hidden;
+    private float[] _next;
+
+    /// <summary>Copies the weights of <paramref name="model"/> (a one-layer vanilla RNN with a linear head).</summary>
+    public VectorRnn(IRnnModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        _inputSize = model.InputSize;
+        _hiddenSize = model.HiddenSize;
+        _outputSize = model.OutputSize;
+        _inputWeights = model.Parameter("weight_ih_l0").ToArray();
+        _recurrentWeights = model.Parameter("weight_hh_l0").ToArray();
+        _bias = model.Parameter("bias_ih_l0").ToArray();
+        ReadOnlySpan<float> recurrentBias = model.Parameter("bias_hh_l0");
+        for (int j = 0; j < _hiddenSize; j++)
+            _bias[j] += recurrentBias[j];
+        _headWeights = model.Parameter("head.weight").ToArray();
+        _headBias = model.Parameter("head.bias").ToArray();
+        _hidden = new float[_hiddenSize];
+        _next = new float[_hiddenSize];
+    }
+
+    /// <summary>The current hidden state.</summary>
+    public float[] Hidden => _hidden;
+
+    /// <summary>Sets the hidden state to zero.</summary>
+    public void Reset() => Array.Clear(_hidden);
+
+    /// <summary>Advances the hidden state by one input of InputSize floats and writes OutputSize logits.</summary>
+    public void Step(float[] input, float[] logits)
+    {
+        for (int j = 0; j < _hiddenSize; j++)
+        {
+            _next[j] = _bias[j]
+                + Dot(_inputWeights.AsSpan(j * _inputSize, _inputSize), input)
+                + Dot(_recurrentWeights.AsSpan(j * _hiddenSize, _hiddenSize), _hidden);
+        }
+        Tanh(_next);
+        (_hidden, _next) = (_next, _hidden);
+
+        for (int o = 0; o < _outputSize; o++)
+            logits[o] = _headBias[o] + Dot(_headWeights.AsSpan(o * _hiddenSize, _hiddenSize), _hidden);
+    }
+
+    private static float Dot(ReadOnlySpan<float> row, ReadOnlySpan<float> x)
+    {
+        Vector256<float> sum = Vector256<float>.Zero;
+        int i = 0;
+        for (; i <= row.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+            sum = Vector256.FusedMultiplyAdd(Vector256.Create(row.Slice(i)), Vector256.Create(x.Slice(i)), sum);
+        float result = Vector256.Sum(sum);
+        for (; i < row.Length; i++)
+            result += row[i] * x[i];
+        return result;
+    }
+
+    private static void Tanh(Span<float> values)
+    {
+        int i = 0;
+        for (; i <= values.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+        {
+            Vector256<float> x = Vector256.Create((ReadOnlySpan<float>)values.Slice(i));
+            Vector256<float> e = Vector256.Exp(x + x);
+            (Vector256<float>.One - Vector256.Create(2f) / (e + Vector256<float>.One)).CopyTo(values.Slice(i));
+        }
+        for (; i < values.Length; i++)
+            values[i] = MathF.Tanh(values[i]);
+    }
+}
