@@ -36,10 +36,10 @@ internal static class DiagnosticDescriptors
         "Model is too large",
         "{0}; reduce {1}");
 
-    public static readonly DiagnosticDescriptor NotSupportedYet = Error(
+    public static readonly DiagnosticDescriptor SingleClassSoftmax = Error(
         "RNNG006",
-        "Option not supported yet",
-        "{0} is not supported yet; {1}");
+        "A softmax head needs at least two classes",
+        "'{0}' has a softmax head over 1 class, whose probability is always 1 and whose loss is always 0; set outputSize to the number of classes, or use Head = HeadKind.Linear for a single value");
 
     public static readonly DiagnosticDescriptor UndefinedValue = Error(
         "RNNG007",
@@ -60,6 +60,21 @@ internal static class DiagnosticDescriptors
         "RNNG010",
         "Model must be a class",
         "'{0}' is a {1}; declare the model as a 'partial class'");
+
+    public static readonly DiagnosticDescriptor FileLocal = Error(
+        "RNNG011",
+        "Model must not be file-local",
+        "'{0}' is a file-local type or nested in one; the generated part lives in another file, so declare the model without the 'file' modifier");
+
+    public static readonly DiagnosticDescriptor NameIsGeneratedMember = Error(
+        "RNNG012",
+        "Model class name collides with a generated member",
+        "The class is named '{0}', which is also the name of a member RnnGen generates in it; rename the class");
+
+    public static readonly DiagnosticDescriptor LanguageVersionTooLow = Error(
+        "RNNG013",
+        "C# 12 or newer is required",
+        "'{0}' is compiled as C# {1}; the generated code needs C# 12 (inline arrays for the state); set <LangVersion>12</LangVersion> or newer, or target net8.0 or later");
 
     public static readonly DiagnosticDescriptor InternalError = Error(
         "RNNG099",

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -25,12 +26,25 @@ public sealed partial class RnnGenerator
         public const long MaxTapeFloats = 1L << 28;
 
         /// <summary>Names the generated code declares in the model class.</summary>
-        private static readonly string[] GeneratedMemberNames =
+        internal static readonly string[] GeneratedMemberNames =
         {
-            "InputSize", "HiddenSize", "OutputSize", "Layers", "SequenceLength", "ParameterCount", "Parameters",
-            "Gradients", "Parameter", "Layout", "State", "Step", "Forward", "ComputeGradients", "ZeroGradients",
-            "InitializeParameters", "ActiveKernelPath", "Cell", "Input",
+            "InputSize", "HiddenSize", "OutputSize", "Layers", "Directions", "SequenceLength", "ParameterCount",
+            "Cell", "Input", "Head", "Output", "Bidirectional", "Parameters", "Gradients", "Parameter", "Layout",
+            "State", "Step", "Forward", "ComputeGradients", "ZeroGradients", "InitializeParameters", "ActiveKernelPath",
+            "LayerOutputSize", "GateRows", "TapeLength", "LoadState", "StoreState",
+            "_parameters", "_gradients", "_tape", "_packedState",
         };
+
+        /// <summary>True for the names of generated private offset constants, e.g. <c>InputWeightsL0Offset</c>.</summary>
+        private static bool IsGeneratedOffsetName(string name) =>
+            name.EndsWith("Offset", StringComparison.Ordinal) &&
+            (name.StartsWith("InputWeights", StringComparison.Ordinal) || name.StartsWith("RecurrentWeights", StringComparison.Ordinal) ||
+             name.StartsWith("InputBias", StringComparison.Ordinal) || name.StartsWith("RecurrentBias", StringComparison.Ordinal) ||
+             name.StartsWith("HeadWeights", StringComparison.Ordinal) || name.StartsWith("HeadBias", StringComparison.Ordinal));
+
+        /// <summary>A name as it must be written in C#: reserved keywords get an '@'.</summary>
+        internal static string Identifier(string name) =>
+            SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
 
         public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
@@ -85,11 +99,25 @@ public sealed partial class RnnGenerator
 
             if (type.IsStatic || type.IsAbstract)
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotInstantiable, attributeLocation, name, type.IsStatic ? "static" : "abstract"));
+            else if (type.BaseType is { SpecialType: not SpecialType.System_Object } baseType && !HasCallableParameterlessConstructor(baseType))
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotInstantiable, attributeLocation, name, "derived from '" + baseType.Name + "', which has no parameterless constructor it can call"));
+
+            if (declaration.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: < LanguageVersion.CSharp12 } parseOptions)
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LanguageVersionTooLow, attributeLocation, name, parseOptions.LanguageVersion.ToDisplayString()));
+
+            if (Array.IndexOf(GeneratedMemberNames, name) >= 0)
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NameIsGeneratedMember, attributeLocation, name));
+
+            // A partial class whose parts each carry [RnnModel] is the compiler's CS0579; generate from the first only.
+            if (!IsFirstApplication(type, attribute))
+                return Result(null, diagnostics);
 
             bool generic = type.TypeParameters.Length > 0;
             var containing = new List<ContainingType>();
+            bool fileLocal = type.IsFileLocal;
             for (INamedTypeSymbol? outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
             {
+                fileLocal |= outer.IsFileLocal;
                 if (outer.TypeParameters.Length > 0)
                     generic = true;
                 var outerSyntax = outer.DeclaringSyntaxReferences.Length > 0
@@ -100,8 +128,10 @@ public sealed partial class RnnGenerator
                 string keyword = outerSyntax is RecordDeclarationSyntax record
                     ? "record" + (record.ClassOrStructKeyword.IsKind(SyntaxKind.StructKeyword) ? " struct" : "")
                     : outerSyntax?.Keyword.ValueText ?? "class";
-                containing.Insert(0, new ContainingType(keyword, outer.Name));
+                containing.Insert(0, new ContainingType(keyword, Identifier(outer.Name)));
             }
+            if (fileLocal)
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.FileLocal, attributeLocation, name));
             if (generic)
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.Generic, attributeLocation, name));
 
@@ -111,7 +141,7 @@ public sealed partial class RnnGenerator
                     continue;
                 if (member is IMethodSymbol { MethodKind: MethodKind.Constructor, Parameters.Length: 0, IsStatic: false })
                     diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MemberConflict, attributeLocation, name, "a parameterless constructor"));
-                else if (Array.IndexOf(GeneratedMemberNames, member.Name) >= 0)
+                else if (Array.IndexOf(GeneratedMemberNames, member.Name) >= 0 || IsGeneratedOffsetName(member.Name))
                     diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MemberConflict, attributeLocation, name, member.Name));
             }
 
@@ -139,16 +169,8 @@ public sealed partial class RnnGenerator
             CheckPositive(diagnostics, arguments.LocationOf("SequenceLength"), "SequenceLength", sequenceLength);
 
             var cell = (Cell)cellValue;
-            if (cell is Cell.Lstm or Cell.Gru)
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotSupportedYet, arguments.LocationOf(0, "cell"), "CellKind." + cell, "this version generates CellKind.Rnn and CellKind.RnnRelu"));
-            if (layers > 1)
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotSupportedYet, arguments.LocationOf("Layers"), "Layers = " + layers, "this version generates one layer; remove Layers or set it to 1"));
-            if (bidirectional)
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotSupportedYet, arguments.LocationOf("Bidirectional"), "Bidirectional = true", "this version generates unidirectional layers; remove Bidirectional"));
-            if (headValue == (int)Head.Linear)
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotSupportedYet, arguments.LocationOf("Head"), "HeadKind.Linear", "this version generates HeadKind.Softmax (cross-entropy)"));
-            if (outputValue == (int)Output.LastStep)
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotSupportedYet, arguments.LocationOf("Output"), "OutputKind.LastStep", "this version generates OutputKind.EveryStep"));
+            if (headValue == (int)Head.Softmax && outputSize == 1)
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SingleClassSoftmax, arguments.LocationOf(3, "outputSize"), name));
 
             if (inputSize > 0 && hiddenSize > 0 && outputSize > 0 && layers > 0 && sequenceLength > 0)
                 CheckLimits(diagnostics, attributeLocation, cell, inputSize, hiddenSize, outputSize, layers, bidirectional, sequenceLength);
@@ -161,10 +183,32 @@ public sealed partial class RnnGenerator
 
             string? ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : null;
             var model = new ModelSpec(
-                ns, type.Name, new EquatableArray<ContainingType>(containing.ToArray()),
+                ns, type.Name, Identifier(type.Name), new EquatableArray<ContainingType>(containing.ToArray()),
                 cell, (Input)inputValue, (Head)headValue, (Output)outputValue,
                 inputSize, hiddenSize, outputSize, layers, bidirectional, sequenceLength);
             return Result(model, diagnostics);
+        }
+
+        private static bool HasCallableParameterlessConstructor(INamedTypeSymbol type)
+        {
+            foreach (IMethodSymbol constructor in type.InstanceConstructors)
+            {
+                if (constructor.DeclaredAccessibility != Accessibility.Private && constructor.Parameters.All(p => p.IsOptional || p.IsParams))
+                    return true;
+            }
+            return false;
+        }
+
+        private static bool IsFirstApplication(INamedTypeSymbol type, AttributeData attribute)
+        {
+            foreach (AttributeData other in type.GetAttributes())
+            {
+                if (other.AttributeClass?.ToDisplayString() != KnownNames.RnnModelAttribute)
+                    continue;
+                SyntaxReference? first = other.ApplicationSyntaxReference, mine = attribute.ApplicationSyntaxReference;
+                return first is null || mine is null || (first.SyntaxTree == mine.SyntaxTree && first.Span == mine.Span);
+            }
+            return true;
         }
 
         private static ParseResult Result(ModelSpec? model, List<DiagnosticInfo> diagnostics) =>
@@ -203,7 +247,7 @@ public sealed partial class RnnGenerator
                     $"The state holds {SourceWriter.Grouped(state)} floats, more than the {SourceWriter.Grouped(MaxStateFloats)} a value type kept by the caller may hold",
                     "hiddenSize or Layers"));
             }
-            long tape = Sizes.TapeFloats(hiddenSize, outputSize, layers, bidirectional, sequenceLength);
+            long tape = Sizes.TapeFloats(cell, hiddenSize, outputSize, layers, bidirectional, sequenceLength);
             if (tape > MaxTapeFloats)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ModelTooLarge, location,

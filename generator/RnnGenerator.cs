@@ -44,10 +44,9 @@ public sealed partial class RnnGenerator : IIncrementalGenerator
 
     private static void Emit(SourceProductionContext context, ModelSpec model, CancellationToken cancellationToken)
     {
-        string source;
         try
         {
-            source = Emitter.Emit(model, cancellationToken);
+            context.AddSource(model.HintName, Emitter.Emit(model, cancellationToken));
         }
         catch (System.OperationCanceledException)
         {
@@ -56,8 +55,6 @@ public sealed partial class RnnGenerator : IIncrementalGenerator
         catch (System.Exception ex)
         {
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InternalError, Location.None, model.DisplayName, ex.GetType().Name + ": " + ex.Message));
-            return;
         }
-        context.AddSource(model.HintName, source);
     }
 }

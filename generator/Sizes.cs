@@ -31,6 +31,13 @@ internal static class Sizes
     public static long StateFloats(Cell cell, long hiddenSize, long layers, bool bidirectional) =>
         hiddenSize * layers * (bidirectional ? 2 : 1) * (cell == Cell.Lstm ? 2 : 1);
 
-    public static long TapeFloats(long hiddenSize, long outputSize, long layers, bool bidirectional, long sequenceLength) =>
-        (sequenceLength + 1) * (3 * hiddenSize * layers * (bidirectional ? 2 : 1) + outputSize);
+    /// <summary>An upper bound of the training tape (see Layout): per layer and direction h, c, gates; per layer outputs and their deltas; head; deltas.</summary>
+    public static long TapeFloats(Cell cell, long hiddenSize, long outputSize, long layers, bool bidirectional, long sequenceLength)
+    {
+        long directions = bidirectional ? 2 : 1;
+        long gateRows = GateCount(cell) * hiddenSize;
+        long perLayerDirection = 2 * hiddenSize + gateRows + hiddenSize;
+        long perLayer = 2 * directions * hiddenSize;
+        return (sequenceLength + 1) * (layers * directions * perLayerDirection + layers * perLayer + outputSize + 2 * gateRows) + 2 * directions * hiddenSize;
+    }
 }

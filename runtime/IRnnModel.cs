@@ -16,6 +16,15 @@ public interface IRnnModel
     /// <summary>How inputs are given.</summary>
     InputKind Input { get; }
 
+    /// <summary>The output layer and its loss.</summary>
+    HeadKind Head { get; }
+
+    /// <summary>Whether the head runs at every step or once after the last.</summary>
+    OutputKind Output { get; }
+
+    /// <summary>Whether each layer also runs backwards in time.</summary>
+    bool Bidirectional { get; }
+
     /// <summary>Vocabulary size (token input) or feature count (dense input).</summary>
     int InputSize { get; }
 
@@ -70,34 +79,46 @@ public interface IRnnState
     void CopyFrom(ReadOnlySpan<float> source);
 }
 
-/// <summary>A model whose inputs are token ids and whose head is softmax cross-entropy at every step.</summary>
+/// <summary>
+/// What every generated model offers for sequences, whatever its shape: a forward pass and a training pass.
+/// </summary>
 /// <typeparam name="TState">The model's generated state type.</typeparam>
-public interface ITokenRnnModel<TState> : IRnnModel where TState : struct, IRnnState
+/// <typeparam name="TInput"><see cref="int"/> for token ids (one per step), <see cref="float"/> for dense inputs (InputSize per step).</typeparam>
+/// <typeparam name="TTarget"><see cref="int"/> class ids for a softmax head, <see cref="float"/> values for a linear head.</typeparam>
+public interface IRnnModel<TState, TInput, TTarget> : IRnnModel
+    where TState : struct, IRnnState
+    where TInput : unmanaged
+    where TTarget : unmanaged
+{
+    /// <summary>
+    /// Runs the inputs through the model from <paramref name="state"/> and writes the head's outputs: T × OutputSize
+    /// for <see cref="OutputKind.EveryStep"/>, OutputSize for <see cref="OutputKind.LastStep"/>. A unidirectional model
+    /// takes sequences of any length and leaves the state after the last step; a bidirectional one starts both
+    /// directions from zero, takes at most SequenceLength steps and leaves the final states in <paramref name="state"/>.
+    /// </summary>
+    void Forward(ReadOnlySpan<TInput> inputs, ref TState state, Span<float> outputs);
+
+    /// <summary>
+    /// Forward over a window of 1..SequenceLength steps, then backpropagation through time. Adds the gradients of the
+    /// loss into <see cref="IRnnModel.Gradients"/>, leaves the state at the window's end and returns the loss: mean
+    /// cross-entropy over the scored steps (softmax head; one target per step, or one for the last step) or mean squared
+    /// error over all output elements (linear head; T × OutputSize targets, or OutputSize for the last step).
+    /// </summary>
+    float ComputeGradients(ReadOnlySpan<TInput> inputs, ReadOnlySpan<TTarget> targets, ref TState state);
+}
+
+/// <summary>A unidirectional model whose inputs are token ids and whose head is softmax cross-entropy at every step (a language model).</summary>
+/// <typeparam name="TState">The model's generated state type.</typeparam>
+public interface ITokenRnnModel<TState> : IRnnModel<TState, int, int> where TState : struct, IRnnState
 {
     /// <summary>Advances <paramref name="state"/> by one token and writes the OutputSize logits that follow it.</summary>
     void Step(int token, ref TState state, Span<float> logits);
-
-    /// <summary>Runs the tokens through the model from <paramref name="state"/>, writing T×OutputSize logits, and leaves the state after the last token.</summary>
-    void Forward(ReadOnlySpan<int> tokens, ref TState state, Span<float> logits);
-
-    /// <summary>
-    /// Forward over a window of 1..SequenceLength tokens from <paramref name="state"/>, then backpropagation through
-    /// time; adds the gradients of the mean cross-entropy into <see cref="IRnnModel.Gradients"/>, leaves the state at
-    /// the window's end (truncated BPTT) and returns the loss.
-    /// </summary>
-    float ComputeGradients(ReadOnlySpan<int> inputs, ReadOnlySpan<int> targets, ref TState state);
 }
 
-/// <summary>A model whose inputs are dense float vectors and whose head is softmax cross-entropy at every step.</summary>
+/// <summary>A unidirectional model whose inputs are dense float vectors and whose head is softmax cross-entropy at every step.</summary>
 /// <typeparam name="TState">The model's generated state type.</typeparam>
-public interface IDenseRnnModel<TState> : IRnnModel where TState : struct, IRnnState
+public interface IDenseRnnModel<TState> : IRnnModel<TState, float, int> where TState : struct, IRnnState
 {
     /// <summary>Advances <paramref name="state"/> by one InputSize-wide input and writes the OutputSize logits that follow it.</summary>
     void Step(ReadOnlySpan<float> input, ref TState state, Span<float> logits);
-
-    /// <summary>Runs T×InputSize inputs through the model, writing T×OutputSize logits, and leaves the state after the last step.</summary>
-    void Forward(ReadOnlySpan<float> inputs, ref TState state, Span<float> logits);
-
-    /// <summary>As <see cref="ITokenRnnModel{TState}.ComputeGradients"/>, for T×InputSize dense inputs.</summary>
-    float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> targets, ref TState state);
 }

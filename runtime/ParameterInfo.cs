@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Collections.ObjectModel;
 
 namespace RnnGen;
 
@@ -10,6 +11,7 @@ namespace RnnGen;
 public sealed class ParameterInfo
 {
     private readonly int[] _shape;
+    private readonly ReadOnlyCollection<int> _readOnlyShape;
 
     /// <summary>Describes a parameter tensor.</summary>
     /// <param name="name">PyTorch's parameter name, e.g. <c>weight_hh_l0</c> or <c>head.weight</c>.</param>
@@ -33,6 +35,7 @@ public sealed class ParameterInfo
         Name = name;
         Offset = offset;
         _shape = (int[])shape.Clone();
+        _readOnlyShape = Array.AsReadOnly(_shape);
         Length = (int)length;
     }
 
@@ -46,7 +49,7 @@ public sealed class ParameterInfo
     public int Length { get; }
 
     /// <summary>Dimensions, outermost first.</summary>
-    public IReadOnlyList<int> Shape => _shape;
+    public IReadOnlyList<int> Shape => _readOnlyShape;
 
     /// <inheritdoc />
     public override string ToString() => $"{Name} [{string.Join(", ", _shape)}] @ {Offset}";

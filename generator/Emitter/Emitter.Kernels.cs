@@ -7,244 +7,566 @@ public sealed partial class RnnGenerator
 {
     internal static partial class Emitter
     {
-        /// <summary>The file-local kernel class: forward step, loss, backpropagation through time, matrix kernels.</summary>
+        /// <summary>The file-local kernel class: layers forward and backward, head, loss, state transfer, matrix kernels.</summary>
         private static void WriteKernelClass(SourceWriter w, ModelSpec model, Layout layout)
         {
             w.Open("namespace RnnGen.Generated");
             w.Lines("""
-                using System;
-                using System.Runtime.CompilerServices;
-                using System.Runtime.InteropServices;
-                using System.Runtime.Intrinsics;
-                using System.Runtime.Intrinsics.X86;
-                using RnnGen.Kernels;
+                using global::System;
+                using global::System.Runtime.CompilerServices;
+                using global::System.Runtime.InteropServices;
+                using global::System.Runtime.Intrinsics;
+                using global::System.Runtime.Intrinsics.X86;
+                using global::RnnGen.Kernels;
 
                 """);
             w.Line("/// <summary>The arithmetic of <c>" + Escape(model.DisplayName) + "</c>, with every size a constant.</summary>");
             w.Open("file static class " + KernelClassName(model));
+            WriteKernelConstants(w, model, layout);
+
+            WriteForward(w, model, layout);
+            foreach (LayerTensors ld in layout.LayerDirections)
+                WriteForwardLayer(w, model, layout, ld);
+            WriteHeadAndLoss(w, model, layout);
+            WriteBackward(w, model, layout);
+            foreach (LayerTensors ld in layout.LayerDirections)
+                WriteBackwardLayer(w, model, layout, ld);
+            WriteStateTransfer(w, model, layout);
+            WriteCells(w, model);
+            WriteElementwise(w, model);
+
+            bool upper = model.Layers > 1, dense = model.Input == Input.Dense;
+            if (dense)
+                WriteMultiplyAdd(w, "MultiplyAddInputL0", layout.GateRows, model.InputSize, "GateRows", "InputSize", "W_ih of layer 0");
+            if (upper)
+                WriteMultiplyAdd(w, "MultiplyAddInputUpper", layout.GateRows, layout.HeadInputSize, "GateRows", "LayerOutputSize", "W_ih of layers above 0");
+            WriteMultiplyAdd(w, "MultiplyAddRecurrent", layout.GateRows, model.HiddenSize, "GateRows", "HiddenSize", "W_hh");
+            WriteMultiplyAdd(w, "MultiplyAddHead", model.OutputSize, layout.HeadInputSize, "OutputSize", "LayerOutputSize", "the head's W");
+            WriteMultiplyTransposedAdd(w, "MultiplyTransposedAddRecurrent", layout.GateRows, model.HiddenSize, "GateRows", "HiddenSize", "W_hh");
+            if (upper)
+                WriteMultiplyTransposedAdd(w, "MultiplyTransposedAddInputUpper", layout.GateRows, layout.HeadInputSize, "GateRows", "LayerOutputSize", "W_ih of layers above 0");
+            WriteMultiplyTransposedAdd(w, "MultiplyTransposedAddHead", model.OutputSize, layout.HeadInputSize, "OutputSize", "LayerOutputSize", "the head's W");
+            if (dense)
+                WriteAccumulateOuter(w, "AccumulateOuterInputL0", layout.GateRows, model.InputSize, "GateRows", "InputSize", "W_ih of layer 0");
+            if (upper)
+                WriteAccumulateOuter(w, "AccumulateOuterInputUpper", layout.GateRows, layout.HeadInputSize, "GateRows", "LayerOutputSize", "W_ih of layers above 0");
+            WriteAccumulateOuter(w, "AccumulateOuterRecurrent", layout.GateRows, model.HiddenSize, "GateRows", "HiddenSize", "W_hh");
+            WriteAccumulateOuter(w, "AccumulateOuterHead", model.OutputSize, layout.HeadInputSize, "OutputSize", "LayerOutputSize", "the head's W", last: true);
+
+            w.Close();
+            w.Close();
+        }
+
+        private static void WriteKernelConstants(SourceWriter w, ModelSpec model, Layout layout)
+        {
             w.Line("private const int InputSize = " + SourceWriter.Int(model.InputSize) + ";");
             w.Line("private const int HiddenSize = " + SourceWriter.Int(model.HiddenSize) + ";");
             w.Line("private const int OutputSize = " + SourceWriter.Int(model.OutputSize) + ";");
+            w.Line("private const int Layers = " + SourceWriter.Int(model.Layers) + ";");
+            w.Line("private const int Directions = " + SourceWriter.Int(layout.Directions) + ";");
+            w.Line("private const int SequenceLength = " + SourceWriter.Int(model.SequenceLength) + ";");
+            w.Line("private const int GateRows = " + SourceWriter.Int(layout.Gates) + " * HiddenSize;" + GateComment(model.Cell));
+            w.Line("private const int LayerOutputSize = Directions * HiddenSize;");
+            w.Line("private const int StateUnits = Layers * Directions * HiddenSize;");
             w.Line("private const int Lanes = 8; // floats in a Vector256");
             w.Line("private const int RowBlock = " + SourceWriter.Int(RowBlock) + "; // rows a matrix-vector kernel accumulates at once");
+            w.Line();
+            w.Line("// Parameters, in PyTorch's order.");
             foreach (Tensor tensor in layout.Tensors)
                 w.Line("private const int " + tensor.ConstantName + " = " + SourceWriter.Int(tensor.Offset) + ";");
+            w.Line();
+            w.Line("// The training tape (" + SourceWriter.Grouped(layout.TapeLength) + " floats).");
+            foreach (TapeRegion region in layout.TapeRegions)
+                w.Line("public const int " + region.ConstantName + " = " + SourceWriter.Int(region.Offset) + "; // " + region.Comment);
             w.Line();
             w.Line("/// <summary>True when the AVX2 + FMA kernels run; the JIT folds it to a constant.</summary>");
             w.Line("public static bool UseAvx2 => Avx2.IsSupported && Fma.IsSupported;");
             w.Line();
-
-            WritePreactivation(w, model);
-            WriteActivation(w, model);
-            WriteHead(w);
-            WriteBackward(w, model);
-            WriteElementwise(w, model);
-
-            if (model.Input == Input.Dense)
-                WriteMultiplyAdd(w, "MultiplyAddInput", model.HiddenSize, model.InputSize, "HiddenSize", "InputSize", "W_ih");
-            WriteMultiplyAdd(w, "MultiplyAddRecurrent", model.HiddenSize, model.HiddenSize, "HiddenSize", "HiddenSize", "W_hh");
-            WriteMultiplyAdd(w, "MultiplyAddHead", model.OutputSize, model.HiddenSize, "OutputSize", "HiddenSize", "the head's W");
-            WriteMultiplyTransposedAdd(w, "MultiplyTransposedAddRecurrent", model.HiddenSize, model.HiddenSize, "HiddenSize", "HiddenSize", "W_hh");
-            WriteMultiplyTransposedAdd(w, "MultiplyTransposedAddHead", model.OutputSize, model.HiddenSize, "OutputSize", "HiddenSize", "the head's W");
-            if (model.Input == Input.Dense)
-                WriteAccumulateOuter(w, "AccumulateOuterInput", model.HiddenSize, model.InputSize, "HiddenSize", "InputSize", "W_ih");
-            WriteAccumulateOuter(w, "AccumulateOuterRecurrent", model.HiddenSize, model.HiddenSize, "HiddenSize", "HiddenSize", "W_hh");
-            WriteAccumulateOuter(w, "AccumulateOuterHead", model.OutputSize, model.HiddenSize, "OutputSize", "HiddenSize", "the head's W", last: true);
-
-            w.Close();
-            w.Close();
         }
 
-        private static void WritePreactivation(SourceWriter w, ModelSpec model)
+        private static string InputParameter(ModelSpec model) => model.Input == Input.Token ? "ReadOnlySpan<int> tokens" : "ReadOnlySpan<float> inputs";
+
+        private static string InputArgument(ModelSpec model) => model.Input == Input.Token ? "tokens" : "inputs";
+
+        private static string Direction(LayerTensors ld) => ld.Direction == 1 ? "reverse" : "forward";
+
+        private static void WriteForward(SourceWriter w, ModelSpec model, Layout layout)
         {
-            if (model.Input == Input.Token)
-            {
-                w.Lines("""
-                    /// <summary>a = W_ih[:, token] + b_ih + b_hh + W_hh·h: the one-hot input is a column gather.</summary>
-                    public static void Preactivation(ReadOnlySpan<float> parameters, int token, ReadOnlySpan<float> hidden, Span<float> preactivation)
-                    {
-                        ReadOnlySpan<float> inputWeights = parameters.Slice(InputWeightsOffset, HiddenSize * InputSize);
-                        ReadOnlySpan<float> inputBias = parameters.Slice(InputBiasOffset, HiddenSize);
-                        ReadOnlySpan<float> recurrentBias = parameters.Slice(RecurrentBiasOffset, HiddenSize);
-                        preactivation = preactivation.Slice(0, HiddenSize);
-                        for (int j = 0; j < HiddenSize; j++)
-                            preactivation[j] = inputWeights[j * InputSize + token] + inputBias[j] + recurrentBias[j];
-                        MultiplyAddRecurrent(parameters.Slice(RecurrentWeightsOffset, HiddenSize * HiddenSize), hidden, preactivation);
-                    }
-
-                    """);
-            }
-            else
-            {
-                w.Lines("""
-                    /// <summary>a = b_ih + b_hh + W_ih·x + W_hh·h.</summary>
-                    public static void Preactivation(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> hidden, Span<float> preactivation)
-                    {
-                        ReadOnlySpan<float> inputBias = parameters.Slice(InputBiasOffset, HiddenSize);
-                        ReadOnlySpan<float> recurrentBias = parameters.Slice(RecurrentBiasOffset, HiddenSize);
-                        preactivation = preactivation.Slice(0, HiddenSize);
-                        for (int j = 0; j < HiddenSize; j++)
-                            preactivation[j] = inputBias[j] + recurrentBias[j];
-                        MultiplyAddInput(parameters.Slice(InputWeightsOffset, HiddenSize * InputSize), input, preactivation);
-                        MultiplyAddRecurrent(parameters.Slice(RecurrentWeightsOffset, HiddenSize * HiddenSize), hidden, preactivation);
-                    }
-
-                    """);
-            }
-        }
-
-        private static void WriteActivation(SourceWriter w, ModelSpec model)
-        {
-            if (model.Cell == Cell.RnnRelu)
-            {
-                w.Lines("""
-                    /// <summary>h = relu(a), in place (NaN stays NaN).</summary>
-                    public static void Activate(Span<float> values)
-                    {
-                        values = values.Slice(0, HiddenSize);
-                        ref float v = ref MemoryMarshal.GetReference(values);
-                        int i = 0;
-                        if (UseAvx2)
-                        {
-                            for (; i <= HiddenSize - Lanes; i += Lanes)
-                                Avx.Max(Vector256<float>.Zero, Vector256.LoadUnsafe(ref v, (nuint)i)).StoreUnsafe(ref v, (nuint)i);
-                        }
-                        for (; i < HiddenSize; i++)
-                            values[i] = MathF.Max(0f, values[i]);
-                    }
-
-                    /// <summary>dL/da = dL/dh where h = relu(a) is positive, else 0.</summary>
-                    private static void ActivationBackward(ReadOnlySpan<float> hidden, ReadOnlySpan<float> hiddenDelta, Span<float> delta)
-                    {
-                        for (int j = 0; j < HiddenSize; j++)
-                            delta[j] = hidden[j] > 0f ? hiddenDelta[j] : 0f;
-                    }
-
-                    """);
-            }
-            else
-            {
-                w.Lines("""
-                    /// <summary>h = tanh(a), in place: VectorMath.Tanh on the AVX2 path, MathF.Tanh otherwise.</summary>
-                    public static void Activate(Span<float> values)
-                    {
-                        values = values.Slice(0, HiddenSize);
-                        ref float v = ref MemoryMarshal.GetReference(values);
-                        int i = 0;
-                        if (UseAvx2)
-                        {
-                            for (; i <= HiddenSize - Lanes; i += Lanes)
-                                VectorMath.Tanh(Vector256.LoadUnsafe(ref v, (nuint)i)).StoreUnsafe(ref v, (nuint)i);
-                        }
-                        for (; i < HiddenSize; i++)
-                            values[i] = MathF.Tanh(values[i]);
-                    }
-
-                    /// <summary>dL/da = dL/dh · (1 − h²) where h = tanh(a).</summary>
-                    private static void ActivationBackward(ReadOnlySpan<float> hidden, ReadOnlySpan<float> hiddenDelta, Span<float> delta)
-                    {
-                        for (int j = 0; j < HiddenSize; j++)
-                            delta[j] = hiddenDelta[j] * (1f - hidden[j] * hidden[j]);
-                    }
-
-                    """);
-            }
-        }
-
-        private static void WriteHead(SourceWriter w)
-        {
-            w.Lines("""
-                /// <summary>logits = b + W·h for the softmax head.</summary>
-                public static void Head(ReadOnlySpan<float> parameters, ReadOnlySpan<float> hidden, Span<float> logits)
-                {
-                    parameters.Slice(HeadBiasOffset, OutputSize).CopyTo(logits);
-                    MultiplyAddHead(parameters.Slice(HeadWeightsOffset, OutputSize * HiddenSize), hidden, logits);
-                }
-
-                /// <summary>
-                /// Runs the head, returns −log softmax(logits)[target] and leaves in <paramref name="outputDelta"/> its
-                /// gradient with respect to the logits, (softmax − onehot(target)) · <paramref name="scale"/>.
-                /// </summary>
-                public static float HeadWithLoss(ReadOnlySpan<float> parameters, ReadOnlySpan<float> hidden, int target, float scale, Span<float> outputDelta)
-                {
-                    outputDelta = outputDelta.Slice(0, OutputSize);
-                    Head(parameters, hidden, outputDelta);
-                    float max = outputDelta[0];
-                    for (int k = 1; k < OutputSize; k++)
-                        max = MathF.Max(max, outputDelta[k]);
-                    float targetLogit = outputDelta[target] - max;
-                    float sum = 0f;
-                    for (int k = 0; k < OutputSize; k++)
-                    {
-                        float e = MathF.Exp(outputDelta[k] - max);
-                        outputDelta[k] = e;
-                        sum += e;
-                    }
-                    float normalizer = scale / sum;
-                    for (int k = 0; k < OutputSize; k++)
-                        outputDelta[k] *= normalizer;
-                    outputDelta[target] -= scale;
-                    return MathF.Log(sum) - targetLogit;
-                }
-
-                """);
-        }
-
-        private static void WriteBackward(SourceWriter w, ModelSpec model)
-        {
-            bool token = model.Input == Input.Token;
-            string inputParameter = token ? "ReadOnlySpan<int> tokens" : "ReadOnlySpan<float> inputs";
-            w.Line("/// <summary>");
-            w.Line("/// Backpropagation through time over the window on the tape. Adds every parameter's gradient into");
-            w.Line("/// <paramref name=\"gradients\"/>; nothing flows in from beyond the window's end (truncated BPTT).");
-            w.Line("/// </summary>");
-            w.Line("public static void Backward(ReadOnlySpan<float> parameters, Span<float> gradients, " + inputParameter + ", int steps,");
-            w.Line("    ReadOnlySpan<float> hiddenTape, ReadOnlySpan<float> outputDeltaTape, Span<float> hiddenDeltaTape, Span<float> hiddenDelta)");
-            w.Line("{");
-            w.Indent();
-            w.Lines("""
-                ReadOnlySpan<float> recurrentWeights = parameters.Slice(RecurrentWeightsOffset, HiddenSize * HiddenSize);
-                ReadOnlySpan<float> headWeights = parameters.Slice(HeadWeightsOffset, OutputSize * HiddenSize);
-                Span<float> inputWeightsGradient = gradients.Slice(InputWeightsOffset, HiddenSize * InputSize);
-                Span<float> inputBiasGradient = gradients.Slice(InputBiasOffset, HiddenSize);
-                Span<float> recurrentBiasGradient = gradients.Slice(RecurrentBiasOffset, HiddenSize);
-                Span<float> headBiasGradient = gradients.Slice(HeadBiasOffset, OutputSize);
-                hiddenDelta = hiddenDelta.Slice(0, HiddenSize);
-                hiddenDelta.Clear();
-                for (int t = steps - 1; t >= 0; t--)
-                {
-                    ReadOnlySpan<float> outputDelta = outputDeltaTape.Slice(t * OutputSize, OutputSize);
-                    Span<float> delta = hiddenDeltaTape.Slice(t * HiddenSize, HiddenSize);
-                    AddTo(headBiasGradient, outputDelta);
-                    MultiplyTransposedAddHead(headWeights, outputDelta, hiddenDelta); // dL/dh_t += Wᵀ · dL/dy_t
-                    ActivationBackward(hiddenTape.Slice((t + 1) * HiddenSize, HiddenSize), hiddenDelta, delta); // dL/da_t
-                    AddTo(inputBiasGradient, delta);
-                    AddTo(recurrentBiasGradient, delta);
-                """);
-            if (token)
-            {
-                w.Lines("""
-                        int token = tokens[t];
-                        for (int j = 0; j < HiddenSize; j++)
-                            inputWeightsGradient[j * InputSize + token] += delta[j];
-                    """);
-            }
-            w.Lines("""
-                    if (t > 0)
-                    {
-                        hiddenDelta.Clear();
-                        MultiplyTransposedAddRecurrent(recurrentWeights, delta, hiddenDelta); // dL/dh_{t-1} = W_hhᵀ · dL/da_t
-                    }
-                }
-
-                // Weight gradients for the whole window at once: dW += Σ_t δ_t ⊗ input_t.
-                AccumulateOuterRecurrent(hiddenDeltaTape, hiddenTape, steps, gradients.Slice(RecurrentWeightsOffset, HiddenSize * HiddenSize));
-                AccumulateOuterHead(outputDeltaTape, hiddenTape.Slice(HiddenSize), steps, gradients.Slice(HeadWeightsOffset, OutputSize * HiddenSize));
-                """);
-            if (!token)
-                w.Line("AccumulateOuterInput(hiddenDeltaTape, inputs, steps, inputWeightsGradient);");
+            w.Line("/// <summary>Runs every layer over the window; the tape holds the initial states in row 0 of each hidden (and cell) region.</summary>");
+            w.Open("public static void Forward(ReadOnlySpan<float> parameters, Span<float> tape, " + InputParameter(model) + ", int steps)");
+            foreach (LayerTensors ld in layout.LayerDirections)
+                w.Line("Forward" + ld.Key + "(parameters, tape, " + (ld.Layer == 0 ? InputArgument(model) + ", " : "") + "steps);");
             w.Close();
             w.Line();
+        }
+
+        private static void WriteForwardLayer(SourceWriter w, ModelSpec model, Layout layout, LayerTensors ld)
+        {
+            Cell cell = model.Cell;
+            string key = ld.Key;
+            bool first = ld.Layer == 0;
+            w.Line("/// <summary>Layer " + ld.Layer + ", " + Direction(ld) + " in time: " + CellName(cell) + " steps over the window.</summary>");
+            w.Open("private static void Forward" + key + "(ReadOnlySpan<float> parameters, Span<float> tape, " + (first ? InputParameter(model) + ", " : "") + "int steps)");
+            w.Line("ReadOnlySpan<float> inputWeights = parameters.Slice(" + ld.InputWeights.ConstantName + ", " + ld.InputWeights.LengthExpression + ");");
+            w.Line("ReadOnlySpan<float> recurrentWeights = parameters.Slice(" + ld.RecurrentWeights.ConstantName + ", GateRows * HiddenSize);");
+            w.Line("ReadOnlySpan<float> inputBias = parameters.Slice(" + ld.InputBias.ConstantName + ", GateRows);");
+            w.Line("ReadOnlySpan<float> recurrentBias = parameters.Slice(" + ld.RecurrentBias.ConstantName + ", GateRows);");
+            w.Line("Span<float> hidden = tape.Slice(Hidden" + key + "Offset, (SequenceLength + 1) * HiddenSize);");
+            if (cell == Cell.Lstm)
+                w.Line("Span<float> cells = tape.Slice(Cell" + key + "Offset, (SequenceLength + 1) * HiddenSize);");
+            if (cell is Cell.Lstm or Cell.Gru)
+                w.Line("Span<float> gates = tape.Slice(Gates" + key + "Offset, SequenceLength * GateRows);");
+            if (cell == Cell.Gru)
+            {
+                w.Line("Span<float> candidates = tape.Slice(RecurrentCandidate" + key + "Offset, SequenceLength * HiddenSize);");
+                w.Line("Span<float> recurrentGates = tape.Slice(RecurrentGatesOffset, GateRows);");
+            }
+            if (!first)
+                w.Line("ReadOnlySpan<float> below = tape.Slice(Output" + (ld.Layer - 1) + "Offset, SequenceLength * LayerOutputSize);");
+            w.Line("Span<float> output = tape.Slice(Output" + ld.Layer + "Offset, SequenceLength * LayerOutputSize);");
+            w.Open("for (int k = 0; k < steps; k++)");
+            w.Line("int t = " + (ld.Direction == 1 ? "steps - 1 - k" : "k") + "; // time step processed at position k");
+            w.Line("ReadOnlySpan<float> h = hidden.Slice(k * HiddenSize, HiddenSize);");
+            w.Line("Span<float> next = hidden.Slice((k + 1) * HiddenSize, HiddenSize);");
+            string pre = cell == Cell.Rnn || cell == Cell.RnnRelu ? "next" : "g";
+            if (cell is Cell.Lstm or Cell.Gru)
+                w.Line("Span<float> g = gates.Slice(k * GateRows, GateRows);");
+            // Input side.
+            if (cell == Cell.Gru)
+                w.Line("inputBias.CopyTo(g);");
+            else
+                w.Line("AddTo(" + pre + ", inputBias, recurrentBias);");
+            if (first && model.Input == Input.Token)
+                w.Line("GatherColumn(inputWeights, tokens[t], " + pre + ");");
+            else if (first)
+                w.Line("MultiplyAddInputL0(inputWeights, inputs.Slice(t * InputSize, InputSize), " + pre + ");");
+            else
+                w.Line("MultiplyAddInputUpper(inputWeights, below.Slice(t * LayerOutputSize, LayerOutputSize), " + pre + ");");
+            // Recurrent side and cell.
+            switch (cell)
+            {
+                case Cell.Gru:
+                    w.Line("recurrentBias.CopyTo(recurrentGates);");
+                    w.Line("MultiplyAddRecurrent(recurrentWeights, h, recurrentGates);");
+                    w.Line("GruCell(g, recurrentGates, h, next, candidates.Slice(k * HiddenSize, HiddenSize));");
+                    break;
+                case Cell.Lstm:
+                    w.Line("MultiplyAddRecurrent(recurrentWeights, h, g);");
+                    w.Line("LstmCell(g, cells.Slice(k * HiddenSize, HiddenSize), cells.Slice((k + 1) * HiddenSize, HiddenSize), next);");
+                    break;
+                default:
+                    w.Line("MultiplyAddRecurrent(recurrentWeights, h, next);");
+                    w.Line(cell == Cell.RnnRelu ? "ApplyRelu(next);" : "ApplyTanh(next);");
+                    break;
+            }
+            w.Line("next.CopyTo(output.Slice(t * LayerOutputSize" + (ld.Direction == 1 ? " + HiddenSize" : "") + ", HiddenSize));");
+            w.Close();
+            w.Close();
+            w.Line();
+        }
+
+        private static string CellName(Cell cell) => cell switch
+        {
+            Cell.RnnRelu => "ReLU RNN",
+            Cell.Lstm => "LSTM",
+            Cell.Gru => "GRU",
+            _ => "tanh RNN",
+        };
+
+        private static void WriteHeadAndLoss(SourceWriter w, ModelSpec model, Layout layout)
+        {
+            string top = "Output" + (model.Layers - 1) + "Offset";
+            w.Line("/// <summary>The head: outputs = b + W·(top layer's " + (model.Output == Output.EveryStep ? "output at every step" : "final states") + ").</summary>");
+            w.Open("public static void Head(ReadOnlySpan<float> parameters, Span<float> tape, int steps)");
+            w.Line("ReadOnlySpan<float> weights = parameters.Slice(HeadWeightsOffset, OutputSize * LayerOutputSize);");
+            w.Line("ReadOnlySpan<float> bias = parameters.Slice(HeadBiasOffset, OutputSize);");
+            if (model.Output == Output.EveryStep)
+            {
+                w.Line("ReadOnlySpan<float> top = tape.Slice(" + top + ", SequenceLength * LayerOutputSize);");
+                w.Line("Span<float> outputs = tape.Slice(HeadOutputOffset, SequenceLength * OutputSize);");
+                w.Open("for (int t = 0; t < steps; t++)");
+                w.Line("Span<float> row = outputs.Slice(t * OutputSize, OutputSize);");
+                w.Line("bias.CopyTo(row);");
+                w.Line("MultiplyAddHead(weights, top.Slice(t * LayerOutputSize, LayerOutputSize), row);");
+                w.Close();
+            }
+            else
+            {
+                int lastLayer = model.Layers - 1;
+                w.Line("// The forward direction's state after the last step" + (model.Bidirectional ? "; the reverse direction's after the first." : "."));
+                w.Line("Span<float> headInput = tape.Slice(HeadInputOffset, LayerOutputSize);");
+                w.Line("tape.Slice(HiddenL" + lastLayer + "Offset + steps * HiddenSize, HiddenSize).CopyTo(headInput);");
+                if (model.Bidirectional)
+                    w.Line("tape.Slice(HiddenL" + lastLayer + "ReverseOffset + steps * HiddenSize, HiddenSize).CopyTo(headInput.Slice(HiddenSize));");
+                w.Line("Span<float> outputs = tape.Slice(HeadOutputOffset, OutputSize);");
+                w.Line("bias.CopyTo(outputs);");
+                w.Line("MultiplyAddHead(weights, headInput, outputs);");
+            }
+            w.Close();
+            w.Line();
+
+            bool every = model.Output == Output.EveryStep;
+            if (model.Head == Head.Softmax)
+            {
+                w.Line("/// <summary>Mean cross-entropy of the head's logits against " + (every ? "one class per step" : "the class of the sequence") + "; leaves dL/dlogits in the tape.</summary>");
+                w.Open("public static float Loss(Span<float> tape, ReadOnlySpan<int> targets, int steps)");
+                if (every)
+                {
+                    w.Line("Span<float> outputs = tape.Slice(HeadOutputOffset, steps * OutputSize);");
+                    w.Line("float scale = 1f / steps;");
+                    w.Line("float loss = 0f;");
+                    w.Line("for (int t = 0; t < steps; t++)");
+                    w.Line("    loss += SoftmaxCrossEntropy(outputs.Slice(t * OutputSize, OutputSize), targets[t], scale);");
+                    w.Line("return loss * scale;");
+                }
+                else
+                {
+                    w.Line("return SoftmaxCrossEntropy(tape.Slice(HeadOutputOffset, OutputSize), targets[0], 1f);");
+                }
+                w.Close();
+                w.Line();
+                w.Lines("""
+                    /// <summary>
+                    /// Returns −log softmax(logits)[target] and leaves in <paramref name="logits"/> its gradient with respect to
+                    /// the logits, (softmax − onehot(target)) · <paramref name="scale"/>.
+                    /// </summary>
+                    private static float SoftmaxCrossEntropy(Span<float> logits, int target, float scale)
+                    {
+                        logits = logits.Slice(0, OutputSize);
+                        float max = logits[0];
+                        for (int k = 1; k < OutputSize; k++)
+                            max = MathF.Max(max, logits[k]);
+                        float targetLogit = logits[target] - max;
+                        float sum = 0f;
+                        for (int k = 0; k < OutputSize; k++)
+                        {
+                            float e = MathF.Exp(logits[k] - max);
+                            logits[k] = e;
+                            sum += e;
+                        }
+                        float normalizer = scale / sum;
+                        for (int k = 0; k < OutputSize; k++)
+                            logits[k] *= normalizer;
+                        logits[target] -= scale;
+                        return MathF.Log(sum) - targetLogit;
+                    }
+
+                    """);
+            }
+            else
+            {
+                string count = every ? "steps * OutputSize" : "OutputSize";
+                w.Line("/// <summary>Mean squared error of the head's outputs against the targets (PyTorch's MSELoss); leaves dL/doutputs in the tape.</summary>");
+                w.Open("public static float Loss(Span<float> tape, ReadOnlySpan<float> targets, int steps)");
+                w.Line("int count = " + count + ";");
+                w.Line("Span<float> outputs = tape.Slice(HeadOutputOffset, count);");
+                w.Line("targets = targets.Slice(0, count);");
+                w.Line("float scale = 2f / count;");
+                w.Line("double sum = 0;");
+                w.Open("for (int i = 0; i < count; i++)");
+                w.Line("float error = outputs[i] - targets[i];");
+                w.Line("sum += (double)error * error;");
+                w.Line("outputs[i] = scale * error;");
+                w.Close();
+                w.Line("return (float)(sum / count);");
+                w.Close();
+                w.Line();
+            }
+        }
+
+        private static void WriteBackward(SourceWriter w, ModelSpec model, Layout layout)
+        {
+            string top = "Output" + (model.Layers - 1) + "Offset";
+            string topDelta = "OutputDelta" + (model.Layers - 1) + "Offset";
+            w.Line("/// <summary>");
+            w.Line("/// Backpropagation through time over the window on the tape, from the head's output deltas down through every");
+            w.Line("/// layer. Adds every parameter's gradient; nothing flows in from beyond the window's end (truncated BPTT).");
+            w.Line("/// </summary>");
+            w.Open("public static void Backward(ReadOnlySpan<float> parameters, Span<float> gradients, Span<float> tape, " + InputParameter(model) + ", int steps)");
+            for (int layer = 0; layer < model.Layers; layer++)
+                w.Line("tape.Slice(OutputDelta" + layer + "Offset, steps * LayerOutputSize).Clear();");
+            w.Line("ReadOnlySpan<float> headWeights = parameters.Slice(HeadWeightsOffset, OutputSize * LayerOutputSize);");
+            w.Line("Span<float> headWeightsGradient = gradients.Slice(HeadWeightsOffset, OutputSize * LayerOutputSize);");
+            w.Line("Span<float> headBiasGradient = gradients.Slice(HeadBiasOffset, OutputSize);");
+            w.Line("Span<float> topDelta = tape.Slice(" + topDelta + ", SequenceLength * LayerOutputSize);");
+            if (model.Output == Output.EveryStep)
+            {
+                w.Line("ReadOnlySpan<float> outputDeltas = tape.Slice(HeadOutputOffset, SequenceLength * OutputSize);");
+                w.Open("for (int t = 0; t < steps; t++)");
+                w.Line("ReadOnlySpan<float> outputDelta = outputDeltas.Slice(t * OutputSize, OutputSize);");
+                w.Line("AddTo(headBiasGradient, outputDelta);");
+                w.Line("MultiplyTransposedAddHead(headWeights, outputDelta, topDelta.Slice(t * LayerOutputSize, LayerOutputSize));");
+                w.Close();
+                w.Line("AccumulateOuterHead(outputDeltas, tape.Slice(" + top + ", SequenceLength * LayerOutputSize), steps, headWeightsGradient, reversed: false);");
+            }
+            else
+            {
+                w.Line("ReadOnlySpan<float> outputDelta = tape.Slice(HeadOutputOffset, OutputSize);");
+                w.Line("Span<float> headInputDelta = tape.Slice(HeadInputDeltaOffset, LayerOutputSize);");
+                w.Line("headInputDelta.Clear();");
+                w.Line("AddTo(headBiasGradient, outputDelta);");
+                w.Line("MultiplyTransposedAddHead(headWeights, outputDelta, headInputDelta);");
+                w.Line("AccumulateOuterHead(outputDelta, tape.Slice(HeadInputOffset, LayerOutputSize), 1, headWeightsGradient, reversed: false);");
+                w.Line("AddTo(topDelta.Slice((steps - 1) * LayerOutputSize, HiddenSize), headInputDelta.Slice(0, HiddenSize));");
+                if (model.Bidirectional)
+                    w.Line("AddTo(topDelta.Slice(HiddenSize, HiddenSize), headInputDelta.Slice(HiddenSize, HiddenSize)); // the reverse direction ends at t = 0");
+            }
+            for (int i = layout.LayerDirections.Count - 1; i >= 0; i--)
+            {
+                LayerTensors ld = layout.LayerDirections[i];
+                w.Line("Backward" + ld.Key + "(parameters, gradients, tape, " + (ld.Layer == 0 ? InputArgument(model) + ", " : "") + "steps);");
+            }
+            w.Close();
+            w.Line();
+        }
+
+        private static void WriteBackwardLayer(SourceWriter w, ModelSpec model, Layout layout, LayerTensors ld)
+        {
+            Cell cell = model.Cell;
+            string key = ld.Key;
+            bool first = ld.Layer == 0;
+            bool reverse = ld.Direction == 1;
+            w.Line("/// <summary>Layer " + ld.Layer + ", " + Direction(ld) + " in time: backpropagation through its steps" + (first ? "" : "; passes dL/d(input) to layer " + (ld.Layer - 1)) + ".</summary>");
+            w.Open("private static void Backward" + key + "(ReadOnlySpan<float> parameters, Span<float> gradients, Span<float> tape, " + (first ? InputParameter(model) + ", " : "") + "int steps)");
+            if (!first)
+                w.Line("ReadOnlySpan<float> inputWeights = parameters.Slice(" + ld.InputWeights.ConstantName + ", " + ld.InputWeights.LengthExpression + ");");
+            w.Line("ReadOnlySpan<float> recurrentWeights = parameters.Slice(" + ld.RecurrentWeights.ConstantName + ", GateRows * HiddenSize);");
+            w.Line("Span<float> inputWeightsGradient = gradients.Slice(" + ld.InputWeights.ConstantName + ", " + ld.InputWeights.LengthExpression + ");");
+            w.Line("Span<float> recurrentWeightsGradient = gradients.Slice(" + ld.RecurrentWeights.ConstantName + ", GateRows * HiddenSize);");
+            w.Line("Span<float> inputBiasGradient = gradients.Slice(" + ld.InputBias.ConstantName + ", GateRows);");
+            w.Line("Span<float> recurrentBiasGradient = gradients.Slice(" + ld.RecurrentBias.ConstantName + ", GateRows);");
+            w.Line("ReadOnlySpan<float> hidden = tape.Slice(Hidden" + key + "Offset, (SequenceLength + 1) * HiddenSize);");
+            if (cell == Cell.Lstm)
+                w.Line("ReadOnlySpan<float> cells = tape.Slice(Cell" + key + "Offset, (SequenceLength + 1) * HiddenSize);");
+            if (cell is Cell.Lstm or Cell.Gru)
+                w.Line("ReadOnlySpan<float> gates = tape.Slice(Gates" + key + "Offset, SequenceLength * GateRows);");
+            if (cell == Cell.Gru)
+                w.Line("ReadOnlySpan<float> candidates = tape.Slice(RecurrentCandidate" + key + "Offset, SequenceLength * HiddenSize);");
+            w.Line("ReadOnlySpan<float> outputDelta = tape.Slice(OutputDelta" + ld.Layer + "Offset, SequenceLength * LayerOutputSize);");
+            if (!first)
+                w.Line("Span<float> belowDelta = tape.Slice(OutputDelta" + (ld.Layer - 1) + "Offset, SequenceLength * LayerOutputSize);");
+            w.Line("Span<float> deltaInput = tape.Slice(DeltaInputOffset, SequenceLength * GateRows);");
+            w.Line(cell == Cell.Gru
+                ? "Span<float> deltaRecurrent = tape.Slice(DeltaRecurrentOffset, SequenceLength * GateRows);"
+                : "Span<float> deltaRecurrent = deltaInput; // the same pre-activations feed both sides");
+            w.Line("Span<float> dh = tape.Slice(DeltaHiddenOffset, HiddenSize);");
+            w.Line("dh.Clear();");
+            if (cell == Cell.Lstm)
+            {
+                w.Line("Span<float> dc = tape.Slice(DeltaCellOffset, HiddenSize);");
+                w.Line("dc.Clear();");
+            }
+            w.Open("for (int k = steps - 1; k >= 0; k--)");
+            w.Line("int t = " + (reverse ? "steps - 1 - k" : "k") + ";");
+            w.Line("AddTo(dh, outputDelta.Slice(t * LayerOutputSize" + (reverse ? " + HiddenSize" : "") + ", HiddenSize));");
+            w.Line("Span<float> delta = deltaInput.Slice(k * GateRows, GateRows);");
+            switch (cell)
+            {
+                case Cell.Lstm:
+                    w.Line("LstmCellBackward(gates.Slice(k * GateRows, GateRows), cells.Slice(k * HiddenSize, HiddenSize), cells.Slice((k + 1) * HiddenSize, HiddenSize), dh, dc, delta);");
+                    break;
+                case Cell.Gru:
+                    w.Line("Span<float> recurrentDelta = deltaRecurrent.Slice(k * GateRows, GateRows);");
+                    w.Line("GruCellBackward(gates.Slice(k * GateRows, GateRows), candidates.Slice(k * HiddenSize, HiddenSize), hidden.Slice(k * HiddenSize, HiddenSize), dh, delta, recurrentDelta);");
+                    break;
+                default:
+                    w.Line("ActivationBackward(hidden.Slice((k + 1) * HiddenSize, HiddenSize), dh, delta);");
+                    break;
+            }
+            string recurrentDeltaName = cell == Cell.Gru ? "recurrentDelta" : "delta";
+            w.Line("AddTo(inputBiasGradient, delta);");
+            w.Line("AddTo(recurrentBiasGradient, " + recurrentDeltaName + ");");
+            if (first && model.Input == Input.Token)
+                w.Line("ScatterColumn(delta, tokens[t], inputWeightsGradient);");
+            if (!first)
+                w.Line("MultiplyTransposedAddInputUpper(inputWeights, delta, belowDelta.Slice(t * LayerOutputSize, LayerOutputSize));");
+            w.Open("if (k > 0)");
+            if (cell != Cell.Gru)
+                w.Line("dh.Clear();");
+            w.Line("MultiplyTransposedAddRecurrent(recurrentWeights, " + recurrentDeltaName + ", dh); // dL/dh of the previous step");
+            w.Close();
+            w.Close();
+            w.Line("// Weight gradients for the whole window at once: dW += Σ_k δ_k ⊗ input_k.");
+            w.Line("AccumulateOuterRecurrent(deltaRecurrent, hidden, steps, recurrentWeightsGradient, reversed: false);");
+            if (first && model.Input == Input.Dense)
+                w.Line("AccumulateOuterInputL0(deltaInput, inputs, steps, inputWeightsGradient, reversed: " + (reverse ? "true" : "false") + ");");
+            if (!first)
+                w.Line("AccumulateOuterInputUpper(deltaInput, tape.Slice(Output" + (ld.Layer - 1) + "Offset, SequenceLength * LayerOutputSize), steps, inputWeightsGradient, reversed: " + (reverse ? "true" : "false") + ");");
+            w.Close();
+            w.Line();
+        }
+
+        private static void WriteStateTransfer(SourceWriter w, ModelSpec model, Layout layout)
+        {
+            bool lstm = model.Cell == Cell.Lstm;
+            if (!model.Bidirectional)
+            {
+                w.Line("/// <summary>Copies a packed state (h of every layer, then c) into row 0 of each layer's hidden (and cell) region.</summary>");
+                w.Open("public static void LoadState(ReadOnlySpan<float> packed, Span<float> tape)");
+                foreach (LayerTensors ld in layout.LayerDirections)
+                {
+                    int index = ld.Layer * layout.Directions + ld.Direction;
+                    w.Line("packed.Slice(" + index + " * HiddenSize, HiddenSize).CopyTo(tape.Slice(Hidden" + ld.Key + "Offset, HiddenSize));");
+                    if (lstm)
+                        w.Line("packed.Slice(StateUnits + " + index + " * HiddenSize, HiddenSize).CopyTo(tape.Slice(Cell" + ld.Key + "Offset, HiddenSize));");
+                }
+                w.Close();
+                w.Line();
+            }
+            else
+            {
+                w.Line("/// <summary>Zeroes row 0 of each layer's hidden (and cell) region: both directions start from zero.</summary>");
+                w.Open("public static void ClearInitialState(Span<float> tape)");
+                foreach (LayerTensors ld in layout.LayerDirections)
+                {
+                    w.Line("tape.Slice(Hidden" + ld.Key + "Offset, HiddenSize).Clear();");
+                    if (lstm)
+                        w.Line("tape.Slice(Cell" + ld.Key + "Offset, HiddenSize).Clear();");
+                }
+                w.Close();
+                w.Line();
+            }
+            w.Line("/// <summary>Packs each layer's state after its last processed step (h of every layer and direction, then c).</summary>");
+            w.Open("public static void StoreState(ReadOnlySpan<float> tape, int steps, Span<float> packed)");
+            foreach (LayerTensors ld in layout.LayerDirections)
+            {
+                int index = ld.Layer * layout.Directions + ld.Direction;
+                w.Line("tape.Slice(Hidden" + ld.Key + "Offset + steps * HiddenSize, HiddenSize).CopyTo(packed.Slice(" + index + " * HiddenSize, HiddenSize));");
+                if (lstm)
+                    w.Line("tape.Slice(Cell" + ld.Key + "Offset + steps * HiddenSize, HiddenSize).CopyTo(packed.Slice(StateUnits + " + index + " * HiddenSize, HiddenSize));");
+            }
+            w.Close();
+            w.Line();
+        }
+
+        private static void WriteCells(SourceWriter w, ModelSpec model)
+        {
+            switch (model.Cell)
+            {
+                case Cell.Lstm:
+                    w.Lines("""
+                        /// <summary>i, f, o = σ(·), g = tanh(·); c' = f·c + i·g; h' = o·tanh(c'). The gates are left activated for the backward pass.</summary>
+                        private static void LstmCell(Span<float> gates, ReadOnlySpan<float> cell, Span<float> nextCell, Span<float> next)
+                        {
+                            gates = gates.Slice(0, GateRows);
+                            ApplySigmoid(gates.Slice(0, 2 * HiddenSize));
+                            ApplyTanh(gates.Slice(2 * HiddenSize, HiddenSize));
+                            ApplySigmoid(gates.Slice(3 * HiddenSize, HiddenSize));
+                            cell = cell.Slice(0, HiddenSize);
+                            nextCell = nextCell.Slice(0, HiddenSize);
+                            next = next.Slice(0, HiddenSize);
+                            for (int j = 0; j < HiddenSize; j++)
+                                nextCell[j] = gates[HiddenSize + j] * cell[j] + gates[j] * gates[2 * HiddenSize + j];
+                            nextCell.CopyTo(next);
+                            ApplyTanh(next);
+                            for (int j = 0; j < HiddenSize; j++)
+                                next[j] *= gates[3 * HiddenSize + j];
+                        }
+
+                        /// <summary>
+                        /// From dL/dh' (and dL/dc' flowing back in <paramref name="dc"/>) to the gate pre-activation deltas; leaves
+                        /// dL/dc of the previous step in <paramref name="dc"/>.
+                        /// </summary>
+                        private static void LstmCellBackward(ReadOnlySpan<float> gates, ReadOnlySpan<float> cell, ReadOnlySpan<float> nextCell, ReadOnlySpan<float> dh, Span<float> dc, Span<float> delta)
+                        {
+                            gates = gates.Slice(0, GateRows);
+                            delta = delta.Slice(0, GateRows);
+                            for (int j = 0; j < HiddenSize; j++)
+                            {
+                                float i = gates[j], f = gates[HiddenSize + j], g = gates[2 * HiddenSize + j], o = gates[3 * HiddenSize + j];
+                                float tc = MathF.Tanh(nextCell[j]);
+                                float dcj = dc[j] + dh[j] * o * (1f - tc * tc);
+                                delta[j] = dcj * g * i * (1f - i);
+                                delta[HiddenSize + j] = dcj * cell[j] * f * (1f - f);
+                                delta[2 * HiddenSize + j] = dcj * i * (1f - g * g);
+                                delta[3 * HiddenSize + j] = dh[j] * tc * o * (1f - o);
+                                dc[j] = dcj * f;
+                            }
+                        }
+
+                        """);
+                    break;
+                case Cell.Gru:
+                    w.Lines("""
+                        /// <summary>
+                        /// r, z = σ(x-side + h-side); n = tanh(x-side + r·(W_hn·h + b_hn)); h' = (1 − z)·n + z·h (PyTorch's GRU).
+                        /// <paramref name="gates"/> holds W_ih·x + b_ih and is left holding r, z, n.
+                        /// </summary>
+                        private static void GruCell(Span<float> gates, ReadOnlySpan<float> recurrentGates, ReadOnlySpan<float> h, Span<float> next, Span<float> candidate)
+                        {
+                            gates = gates.Slice(0, GateRows);
+                            recurrentGates = recurrentGates.Slice(0, GateRows);
+                            for (int j = 0; j < 2 * HiddenSize; j++)
+                                gates[j] += recurrentGates[j];
+                            ApplySigmoid(gates.Slice(0, 2 * HiddenSize));
+                            candidate = candidate.Slice(0, HiddenSize);
+                            for (int j = 0; j < HiddenSize; j++)
+                            {
+                                candidate[j] = recurrentGates[2 * HiddenSize + j];
+                                gates[2 * HiddenSize + j] += gates[j] * candidate[j];
+                            }
+                            ApplyTanh(gates.Slice(2 * HiddenSize, HiddenSize));
+                            next = next.Slice(0, HiddenSize);
+                            for (int j = 0; j < HiddenSize; j++)
+                            {
+                                float z = gates[HiddenSize + j];
+                                next[j] = (1f - z) * gates[2 * HiddenSize + j] + z * h[j];
+                            }
+                        }
+
+                        /// <summary>
+                        /// From dL/dh' to the pre-activation deltas of the input side and of the recurrent side (they differ in the
+                        /// n gate, which sees the recurrent side through r); leaves the direct part dL/dh' · z in <paramref name="dh"/>.
+                        /// </summary>
+                        private static void GruCellBackward(ReadOnlySpan<float> gates, ReadOnlySpan<float> candidate, ReadOnlySpan<float> h, Span<float> dh, Span<float> deltaInput, Span<float> deltaRecurrent)
+                        {
+                            gates = gates.Slice(0, GateRows);
+                            deltaInput = deltaInput.Slice(0, GateRows);
+                            deltaRecurrent = deltaRecurrent.Slice(0, GateRows);
+                            for (int j = 0; j < HiddenSize; j++)
+                            {
+                                float r = gates[j], z = gates[HiddenSize + j], n = gates[2 * HiddenSize + j];
+                                float d = dh[j];
+                                float dn = d * (1f - z) * (1f - n * n);
+                                float dr = dn * candidate[j] * r * (1f - r);
+                                float dz = d * (h[j] - n) * z * (1f - z);
+                                deltaInput[j] = dr;
+                                deltaInput[HiddenSize + j] = dz;
+                                deltaInput[2 * HiddenSize + j] = dn;
+                                deltaRecurrent[j] = dr;
+                                deltaRecurrent[HiddenSize + j] = dz;
+                                deltaRecurrent[2 * HiddenSize + j] = dn * r;
+                                dh[j] = d * z;
+                            }
+                        }
+
+                        """);
+                    break;
+                case Cell.RnnRelu:
+                    w.Lines("""
+                        /// <summary>dL/da = dL/dh where h = relu(a) is positive, else 0.</summary>
+                        private static void ActivationBackward(ReadOnlySpan<float> hidden, ReadOnlySpan<float> dh, Span<float> delta)
+                        {
+                            delta = delta.Slice(0, HiddenSize);
+                            for (int j = 0; j < HiddenSize; j++)
+                                delta[j] = hidden[j] > 0f ? dh[j] : 0f;
+                        }
+
+                        """);
+                    break;
+                default:
+                    w.Lines("""
+                        /// <summary>dL/da = dL/dh · (1 − h²) where h = tanh(a).</summary>
+                        private static void ActivationBackward(ReadOnlySpan<float> hidden, ReadOnlySpan<float> dh, Span<float> delta)
+                        {
+                            delta = delta.Slice(0, HiddenSize);
+                            for (int j = 0; j < HiddenSize; j++)
+                                delta[j] = dh[j] * (1f - hidden[j] * hidden[j]);
+                        }
+
+                        """);
+                    break;
+            }
         }
 
         private static void WriteElementwise(SourceWriter w, ModelSpec model)
@@ -256,6 +578,76 @@ public sealed partial class RnnGenerator
                     target = target.Slice(0, values.Length);
                     for (int i = 0; i < values.Length; i++)
                         target[i] += values[i];
+                }
+
+                """);
+            if (model.Cell != Cell.Gru)
+            {
+                w.Lines("""
+                    /// <summary>target = a + b (the two bias vectors of a gate block).</summary>
+                    private static void AddTo(Span<float> target, ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+                    {
+                        target = target.Slice(0, GateRows);
+                        a = a.Slice(0, GateRows);
+                        b = b.Slice(0, GateRows);
+                        for (int i = 0; i < GateRows; i++)
+                            target[i] = a[i] + b[i];
+                    }
+
+                    """);
+            }
+            if (model.Input == Input.Token)
+            {
+                w.Lines("""
+                    /// <summary>target += W[:, token]: the product of W with a one-hot input is a column gather.</summary>
+                    private static void GatherColumn(ReadOnlySpan<float> weights, int token, Span<float> target)
+                    {
+                        weights = weights.Slice(0, GateRows * InputSize);
+                        target = target.Slice(0, GateRows);
+                        for (int j = 0; j < GateRows; j++)
+                            target[j] += weights[j * InputSize + token];
+                    }
+
+                    /// <summary>dW[:, token] += delta: the gradient of a column gather.</summary>
+                    private static void ScatterColumn(ReadOnlySpan<float> delta, int token, Span<float> gradient)
+                    {
+                        delta = delta.Slice(0, GateRows);
+                        gradient = gradient.Slice(0, GateRows * InputSize);
+                        for (int j = 0; j < GateRows; j++)
+                            gradient[j * InputSize + token] += delta[j];
+                    }
+
+                    """);
+            }
+            if (model.Cell != Cell.RnnRelu)
+                WriteActivation(w, "ApplyTanh", "tanh", "VectorMath.Tanh(v)", "MathF.Tanh(x)");
+            if (model.Cell is Cell.Lstm or Cell.Gru)
+                WriteActivation(w, "ApplySigmoid", "σ", "VectorMath.Sigmoid(v)", "1f / (1f + MathF.Exp(-x))");
+            if (model.Cell == Cell.RnnRelu)
+                WriteActivation(w, "ApplyRelu", "relu (NaN stays NaN)", "Avx.Max(Vector256<float>.Zero, v)", "MathF.Max(0f, x)");
+        }
+
+        private static void WriteActivation(SourceWriter w, string name, string what, string vector, string scalar)
+        {
+            w.Lines($$"""
+                /// <summary>values = {{what}}(values), in place: eight at a time on the AVX2 path.</summary>
+                private static void {{name}}(Span<float> values)
+                {
+                    ref float v0 = ref MemoryMarshal.GetReference(values);
+                    int i = 0;
+                    if (UseAvx2)
+                    {
+                        for (; i <= values.Length - Lanes; i += Lanes)
+                        {
+                            Vector256<float> v = Vector256.LoadUnsafe(ref v0, (nuint)i);
+                            {{vector}}.StoreUnsafe(ref v0, (nuint)i);
+                        }
+                    }
+                    for (; i < values.Length; i++)
+                    {
+                        float x = values[i];
+                        values[i] = {{scalar}};
+                    }
                 }
 
                 """);

@@ -141,7 +141,8 @@ public sealed partial class RnnGenerator
         {
             w.Line("/// <summary>G += Σ_t d_t ⊗ x_t for the gradient of " + what + " [" + SourceWriter.Int(rows) + " × " + SourceWriter.Int(columns) +
                    "]; d is steps × " + SourceWriter.Int(rows) + ", x is steps × " + SourceWriter.Int(columns) + ".</summary>");
-            w.Open("private static void " + name + "(ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int steps, Span<float> gradient)");
+            w.Line("/// <remarks>With <paramref name=\"reversed\"/>, delta row k pairs with input row steps − 1 − k (a reverse-direction layer).</remarks>");
+            w.Open("private static void " + name + "(ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int steps, Span<float> gradient, bool reversed)");
             w.Line("const int Rows = " + rowsName + ";");
             w.Line("const int Columns = " + columnsName + ";");
             w.Open("if (UseAvx2)");
@@ -154,7 +155,7 @@ public sealed partial class RnnGenerator
             w.Line("ref float g = ref Unsafe.Add(ref gRef, row * Columns);");
             w.Open("for (int t = 0; t < steps; t++)");
             w.Line("float dt = Unsafe.Add(ref dRef, t * Rows + row);");
-            w.Line("ref float xt = ref Unsafe.Add(ref xRef, t * Columns);");
+            w.Line("ref float xt = ref Unsafe.Add(ref xRef, (reversed ? steps - 1 - t : t) * Columns);");
             if (columns >= Lanes)
             {
                 w.Line("Vector256<float> dv = Vector256.Create(dt);");
@@ -174,7 +175,7 @@ public sealed partial class RnnGenerator
             w.Open("for (int t = 0; t < steps; t++)");
             w.Line("float dt = deltas[t * Rows + row];");
             w.Line("for (int c = 0; c < Columns; c++)");
-            w.Line("    gradient[row * Columns + c] += inputs[t * Columns + c] * dt;");
+            w.Line("    gradient[row * Columns + c] += inputs[(reversed ? steps - 1 - t : t) * Columns + c] * dt;");
             w.Close();
             w.Close();
             w.Close();

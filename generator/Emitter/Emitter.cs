@@ -52,7 +52,7 @@ public sealed partial class RnnGenerator
             w.Line();
         }
 
-        /// <summary>A one-line description such as "vanilla RNN (tanh), token input (vocabulary 65) → 100 hidden → softmax over 65 classes".</summary>
+        /// <summary>A one-line description such as "2-layer LSTM, token input (vocabulary 65) → 128 hidden → softmax over 65 classes at every step".</summary>
         internal static string Describe(ModelSpec model)
         {
             string cell = model.Cell switch
@@ -62,12 +62,15 @@ public sealed partial class RnnGenerator
                 Cell.Gru => "GRU",
                 _ => "vanilla RNN (tanh)",
             };
+            string shape = (model.Layers == 1 ? "" : SourceWriter.Int(model.Layers) + "-layer ") + (model.Bidirectional ? "bidirectional " : "") + cell;
             string input = model.Input == Input.Token
                 ? "token input (vocabulary " + SourceWriter.Int(model.InputSize) + ")"
                 : "dense input (" + SourceWriter.Int(model.InputSize) + " features)";
-            string layers = model.Layers == 1 ? "" : SourceWriter.Int(model.Layers) + " layers × ";
-            return cell + ", " + input + " → " + layers + SourceWriter.Int(model.HiddenSize) + " hidden → softmax over " +
-                   SourceWriter.Int(model.OutputSize) + " classes at every step";
+            string head = model.Head == Head.Softmax
+                ? "softmax over " + SourceWriter.Int(model.OutputSize) + " classes"
+                : "linear head of " + SourceWriter.Int(model.OutputSize) + " values";
+            string where = model.Output == Output.EveryStep ? " at every step" : " after the last step";
+            return shape + ", " + input + " → " + SourceWriter.Int(model.HiddenSize) + " hidden" + (model.Bidirectional ? " per direction" : "") + " → " + head + where;
         }
     }
 }

@@ -9,6 +9,7 @@ namespace RnnGen.Generator.Model;
 internal sealed record ModelSpec(
     string? Namespace,
     string ClassName,
+    string Identifier,
     EquatableArray<ContainingType> ContainingTypes,
     Cell Cell,
     Input Input,
@@ -21,17 +22,8 @@ internal sealed record ModelSpec(
     bool Bidirectional,
     int SequenceLength)
 {
-    /// <summary>A file name unique within the compilation.</summary>
-    public string HintName
-    {
-        get
-        {
-            string prefix = Namespace is null ? "" : Namespace + ".";
-            foreach (ContainingType type in ContainingTypes)
-                prefix += type.Name + ".";
-            return prefix + ClassName + ".RnnModel.g.cs";
-        }
-    }
+    /// <summary>A file name unique within the compilation (without the '@' of escaped keywords, which file names may not hold).</summary>
+    public string HintName => DisplayName.Replace("@", "") + ".RnnModel.g.cs";
 
     /// <summary>The fully qualified name for messages.</summary>
     public string DisplayName

@@ -26,12 +26,16 @@ public static class ModelGuard
     }
 
     /// <summary>Throws unless every token is in [0, <paramref name="inputSize"/>).</summary>
-    public static void Tokens(ReadOnlySpan<int> tokens, int inputSize, string argument)
+    public static void Tokens(ReadOnlySpan<int> tokens, int inputSize, string argument) => Tokens(tokens, inputSize, argument, "InputSize", "vocabulary size");
+
+    /// <summary>Throws unless every id is in [0, <paramref name="size"/>); the message names the size (e.g. OutputSize, number of classes).</summary>
+    public static void Tokens(ReadOnlySpan<int> ids, int size, string argument, string sizeName, string sizeMeaning)
     {
-        for (int i = 0; i < tokens.Length; i++)
+        for (int i = 0; i < ids.Length; i++)
         {
-            if ((uint)tokens[i] >= (uint)inputSize)
-                ThrowToken(tokens[i], inputSize, argument, i);
+            if ((uint)ids[i] >= (uint)size)
+                throw new ArgumentOutOfRangeException(argument, ids[i],
+                    $"{argument}[{i}] = {ids[i]} is outside [0, {size}): the model's {sizeName} is its {sizeMeaning}.");
         }
     }
 

@@ -23,7 +23,8 @@ public static class VectorMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Exp(Vector256<float> x)
     {
-        x = Avx.Min(Avx.Max(x, Vector256.Create(ExpLow)), Vector256.Create(ExpHigh));
+        // Operand order matters: Min/Max return their second operand when either is NaN, so NaN propagates.
+        x = Avx.Min(Vector256.Create(ExpHigh), Avx.Max(Vector256.Create(ExpLow), x));
         // x = n·ln2 + r, |r| ≤ ln2/2, with ln2 split in two for an exact n·ln2.
         Vector256<float> n = Avx.RoundToNearestInteger(Avx.Multiply(x, Vector256.Create(Log2E)));
         Vector256<float> r = Fma.MultiplyAddNegated(n, Vector256.Create(Ln2High), x);
@@ -70,5 +71,13 @@ public static class VectorMath
         // NaN in, NaN out (both comparisons above are false for NaN, so propagate explicitly).
         Vector256<float> isNaN = Avx.CompareUnordered(x, x);
         return Avx.BlendVariable(result, x, isNaN);
+    }
+
+    /// <summary>The logistic function 1 / (1 + e^−x) for eight floats. Requires AVX2 and FMA.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Sigmoid(Vector256<float> x)
+    {
+        Vector256<float> one = Vector256.Create(1f);
+        return Avx.Divide(one, Avx.Add(one, Exp(Avx.Subtract(Vector256<float>.Zero, x))));
     }
 }

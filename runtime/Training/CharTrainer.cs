@@ -74,7 +74,7 @@ public sealed class CharTrainer<TState> where TState : struct, IRnnState
     public TState State => _state;
 
     /// <summary>Takes one step: a window's gradients, clipping, an optimizer step. Returns the window's loss.</summary>
-    /// <exception cref="TrainingDivergedException">The loss or the gradients are NaN or infinite; the parameters were not updated.</exception>
+    /// <exception cref="TrainingDivergedException">The loss or the gradients are NaN or infinite; the parameters, the state and the position were not updated.</exception>
     public float TrainStep() => TrainStep(out _);
 
     private float TrainStep(out float gradientNorm)
@@ -87,11 +87,15 @@ public sealed class CharTrainer<TState> where TState : struct, IRnnState
         ReadOnlySpan<int> inputs = _tokens.AsSpan(_position, _window);
         ReadOnlySpan<int> targets = _tokens.AsSpan(_position + 1, _window);
         _model.ZeroGradients();
+        TState before = _state;
         float loss = _model.ComputeGradients(inputs, targets, ref _state);
         Span<float> gradients = _model.Gradients;
         gradientNorm = GradientClipping.GlobalNorm(gradients);
         if (!float.IsFinite(loss) || !float.IsFinite(gradientNorm))
+        {
+            _state = before; // a retry (say with a lower learning rate) starts where this step started
             throw new TrainingDivergedException(StepCount + 1, loss, gradientNorm);
+        }
         if (_options.ClipValue > 0)
             GradientClipping.ClipByValue(gradients, _options.ClipValue);
         if (_options.ClipNorm > 0)

@@ -66,7 +66,7 @@ internal static class Program
         void PrintSample(string title)
         {
             var state = new CharModel.State();
-            sampler.Generate(ref state, tokens[0], sampled, options.Temperature);
+            sampler.Generate(ref state, tokens[0], sampled, options.Temperature, tokenCount: vocabulary.Count);
             Console.WriteLine($"----- {title} -----");
             Console.WriteLine(vocabulary.Decode(sampled));
             Console.WriteLine("-----");

@@ -25,3 +25,7 @@ public partial class WideDense;
 /// <summary>A small character model for the learning and trainer tests.</summary>
 [RnnModel(CellKind.Rnn, 32, 64, 32, SequenceLength = 16)]
 public partial class LearningModel;
+
+/// <summary>Fewer outputs than a row block, odd sizes everywhere: the kernels' tail paths.</summary>
+[RnnModel(CellKind.Rnn, 3, 9, 2, SequenceLength = 12)]
+public partial class TinyToken;

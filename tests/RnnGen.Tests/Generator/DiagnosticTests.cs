@@ -86,18 +86,12 @@ public class DiagnosticTests
         Assert.Empty(result.RunResult.GeneratedTrees);
     }
 
-    [Theory]
-    [InlineData("CellKind.Lstm, 5, 8, 5", "CellKind.Lstm", "CellKind.Lstm is not supported yet")]
-    [InlineData("CellKind.Gru, 5, 8, 5", "CellKind.Gru", "CellKind.Gru is not supported yet")]
-    [InlineData("CellKind.Rnn, 5, 8, 5, Layers = 2", "Layers = 2", "Layers = 2 is not supported yet")]
-    [InlineData("CellKind.Rnn, 5, 8, 5, Bidirectional = true", "Bidirectional = true", "Bidirectional = true is not supported yet")]
-    [InlineData("CellKind.Rnn, 5, 8, 5, Head = HeadKind.Linear", "Head = HeadKind.Linear", "HeadKind.Linear is not supported yet")]
-    [InlineData("CellKind.Rnn, 5, 8, 5, Output = OutputKind.LastStep", "Output = OutputKind.LastStep", "OutputKind.LastStep is not supported yet")]
-    public void UnsupportedOption_RNNG006(string arguments, string location, string message)
+    [Fact]
+    public void SingleClassSoftmax_RNNG006()
     {
-        Diagnostic d = Single("using RnnGen; [RnnModel(" + arguments + ")] public partial class M { }", "RNNG006");
-        Assert.Equal(location, At(d));
-        Assert.Contains(message, d.GetMessage());
+        Diagnostic d = Single("using RnnGen; [RnnModel(CellKind.Lstm, 5, 8, 1)] public partial class M { }", "RNNG006");
+        Assert.Equal("1", At(d));
+        Assert.Contains("use Head = HeadKind.Linear for a single value", d.GetMessage());
     }
 
     [Fact]
@@ -117,8 +111,17 @@ public class DiagnosticTests
         Assert.Contains("'M' is " + word, d.GetMessage());
     }
 
+    [Fact]
+    public void BaseClassWithoutParameterlessConstructor_RNNG008()
+    {
+        Diagnostic d = Single("using RnnGen; public class B { public B(int x) { } } [RnnModel(CellKind.Rnn, 5, 8, 5)] public partial class M : B { public M(int x) : base(x) { } }", "RNNG008");
+        Assert.Contains("derived from 'B', which has no parameterless constructor", d.GetMessage());
+    }
+
     [Theory]
     [InlineData("public int Step;", "'Step'")]
+    [InlineData("private float[] _parameters = new float[1];", "'_parameters'")]
+    [InlineData("private const int InputWeightsL0Offset = 0;", "'InputWeightsL0Offset'")]
     [InlineData("public M() { }", "a parameterless constructor")]
     [InlineData("public const int HiddenSize = 3;", "'HiddenSize'")]
     public void MemberConflict_RNNG009(string member, string name)
@@ -138,11 +141,38 @@ public class DiagnosticTests
     }
 
     [Fact]
+    public void FileLocalClass_RNNG011()
+    {
+        Diagnostic d = Single("using RnnGen; [RnnModel(CellKind.Rnn, 5, 8, 5)] file partial class M { }", "RNNG011");
+        Assert.Contains("without the 'file' modifier", d.GetMessage());
+    }
+
+    [Fact]
+    public void ClassNamedLikeAGeneratedMember_RNNG012()
+    {
+        Diagnostic d = Single("using RnnGen; [RnnModel(CellKind.Rnn, 5, 8, 5)] public partial class State { }", "RNNG012");
+        Assert.Contains("The class is named 'State'", d.GetMessage());
+    }
+
+    [Fact]
+    public void OldLanguageVersion_RNNG013()
+    {
+        var tree = Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(
+            "using RnnGen; [RnnModel(CellKind.Rnn, 5, 8, 5)] public partial class M { }",
+            new Microsoft.CodeAnalysis.CSharp.CSharpParseOptions(Microsoft.CodeAnalysis.CSharp.LanguageVersion.CSharp10), path: "Source0.cs");
+        var compilation = GeneratorHarness.Compilation().AddSyntaxTrees(tree);
+        GeneratorHarness.Result result = GeneratorHarness.Run(GeneratorHarness.Driver(), compilation);
+        Diagnostic d = Assert.Single(result.GeneratorDiagnostics);
+        Assert.Equal("RNNG013", d.Id);
+        Assert.Contains("compiled as C# 10.0", d.GetMessage());
+    }
+
+    [Fact]
     public void SeveralProblemsAreAllReported()
     {
-        GeneratorHarness.Result result = GeneratorHarness.Run("using RnnGen; [RnnModel(CellKind.Lstm, 0, 8, 5, Layers = 3)] public class M { }");
+        GeneratorHarness.Result result = GeneratorHarness.Run("using RnnGen; [RnnModel(CellKind.Lstm, 0, 8, 1)] public class M { }");
         string[] ids = result.GeneratorDiagnostics.Select(d => d.Id).OrderBy(x => x, System.StringComparer.Ordinal).ToArray();
-        Assert.Equal(new[] { "RNNG001", "RNNG004", "RNNG006", "RNNG006" }, ids);
+        Assert.Equal(new[] { "RNNG001", "RNNG004", "RNNG006" }, ids);
     }
 
     [Fact]

@@ -39,6 +39,11 @@ public class GradientCheckTests
 
     [Theory]
     [InlineData(1)]
+    [InlineData(TinyToken.SequenceLength)]
+    public void TinyToken_(int length) => CheckToken<TinyToken, TinyToken.State>(length, seed: 17, maxChecked: int.MaxValue);
+
+    [Theory]
+    [InlineData(1)]
     [InlineData(CharModel.SequenceLength)]
     public void CharModel_(int length) => CheckToken<CharModel, CharModel.State>(length, seed: 15, maxChecked: 600);
 

@@ -72,16 +72,23 @@ public class TrainerTests
     {
         var model = new LearningModel();
         model.InitializeParameters(5);
+        var trainer = new CharTrainer<LearningModel.State>(model, Corpus(100), new AdamOptimizer(LearningModel.ParameterCount));
+        trainer.TrainStep();
+        float[] stateBefore = new float[trainer.State.Length];
+        trainer.State.CopyTo(stateBefore);
         model.Parameter("head.bias")[3] = float.NaN;
         float[] before = model.Parameters.ToArray();
-        var trainer = new CharTrainer<LearningModel.State>(model, Corpus(100), new AdamOptimizer(LearningModel.ParameterCount));
         var e = Assert.Throws<TrainingDivergedException>(() => trainer.TrainStep());
-        Assert.Equal(1, e.Step);
-        Assert.Contains("diverged at step 1", e.Message, StringComparison.Ordinal);
+        float[] stateAfter = new float[trainer.State.Length];
+        trainer.State.CopyTo(stateAfter);
+        Assert.Equal(stateBefore, stateAfter);
+        Assert.Equal(16, trainer.Position);
+        Assert.Equal(2, e.Step);
+        Assert.Contains("diverged at step 2", e.Message, StringComparison.Ordinal);
         float[] after = model.Parameters.ToArray();
         for (int i = 0; i < before.Length; i++)
             Assert.Equal(BitConverter.SingleToInt32Bits(before[i]), BitConverter.SingleToInt32Bits(after[i]));
-        Assert.Equal(0, trainer.StepCount);
+        Assert.Equal(1, trainer.StepCount);
     }
 
     [Fact]
@@ -107,5 +114,21 @@ public class TrainerTests
             new CharTrainerOptions { ReportEvery = 4, Progress = p => steps.Add(p.Step) });
         trainer.Train(10);
         Assert.Equal(new long[] { 4, 8, 10 }, steps);
+    }
+
+    [Fact]
+    public void SamplingStaysInsideASmallerVocabulary()
+    {
+        // An untrained model over 32 outputs, a vocabulary of 5: samples and greedy picks never leave [0, 5).
+        var model = new LearningModel();
+        model.InitializeParameters(8);
+        var sampler = new TextSampler<LearningModel.State>(model, seed: 4);
+        int[] output = new int[2000];
+        var state = new LearningModel.State();
+        sampler.Generate(ref state, 0, output, temperature: 3f, tokenCount: 5);
+        Assert.All(output, id => Assert.InRange(id, 0, 4));
+        sampler.Generate(ref state, 0, output.AsSpan(0, 100), temperature: 0f, tokenCount: 5);
+        Assert.All(output.AsSpan(0, 100).ToArray(), id => Assert.InRange(id, 0, 4));
+        Assert.Throws<ArgumentOutOfRangeException>(() => sampler.Generate(ref state, 0, output, tokenCount: 33));
     }
 }
