@@ -34,6 +34,7 @@ public sealed partial class RnnGenerator
             WriteStateTransfer(w, model, layout);
             WriteCells(w, model);
             WriteElementwise(w, model);
+            WriteSumEach(w);
 
             bool upper = model.Layers > 1, dense = model.Input == Input.Dense;
             if (dense)
