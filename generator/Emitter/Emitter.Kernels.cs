@@ -38,11 +38,19 @@ public sealed partial class RnnGenerator
 
             bool upper = model.Layers > 1, dense = model.Input == Input.Dense;
             if (dense)
+            {
                 WriteMultiplyAdd(w, "MultiplyAddInputL0", layout.GateRows, model.InputSize, "GateRows", "InputSize", "W_ih of layer 0");
+                WriteMultiplyAddSequence(w, "MultiplyAddSequenceInputL0", layout.GateRows, model.InputSize, "GateRows", "InputSize", "W_ih of layer 0", "pre-activations");
+            }
             if (upper)
+            {
                 WriteMultiplyAdd(w, "MultiplyAddInputUpper", layout.GateRows, layout.HeadInputSize, "GateRows", "LayerOutputSize", "W_ih of layers above 0");
+                WriteMultiplyAddSequence(w, "MultiplyAddSequenceInputUpper", layout.GateRows, layout.HeadInputSize, "GateRows", "LayerOutputSize", "W_ih of layers above 0", "pre-activations");
+            }
             WriteMultiplyAdd(w, "MultiplyAddRecurrent", layout.GateRows, model.HiddenSize, "GateRows", "HiddenSize", "W_hh");
             WriteMultiplyAdd(w, "MultiplyAddHead", model.OutputSize, layout.HeadInputSize, "OutputSize", "LayerOutputSize", "the head's W");
+            if (model.Output == Output.EveryStep)
+                WriteMultiplyAddSequence(w, "MultiplyAddSequenceHead", model.OutputSize, layout.HeadInputSize, "OutputSize", "LayerOutputSize", "the head's W", "outputs");
             WriteMultiplyTransposedAdd(w, "MultiplyTransposedAddRecurrent", layout.GateRows, model.HiddenSize, "GateRows", "HiddenSize", "W_hh");
             if (upper)
                 WriteMultiplyTransposedAdd(w, "MultiplyTransposedAddInputUpper", layout.GateRows, layout.HeadInputSize, "GateRows", "LayerOutputSize", "W_ih of layers above 0");
@@ -125,25 +133,38 @@ public sealed partial class RnnGenerator
             if (!first)
                 w.Line("ReadOnlySpan<float> below = tape.Slice(Output" + (ld.Layer - 1) + "Offset, SequenceLength * LayerOutputSize);");
             w.Line("Span<float> output = tape.Slice(Output" + ld.Layer + "Offset, SequenceLength * LayerOutputSize);");
+            string reversed = ld.Direction == 1 ? "true" : "false";
+            w.Line("// The input side of every step at once, hoisted out of the recurrence: biases, then W_ih·x.");
+            w.Line(cell is Cell.Rnn or Cell.RnnRelu
+                ? "Span<float> inputSide = hidden.Slice(HiddenSize, SequenceLength * GateRows); // row k becomes h after step k"
+                : "Span<float> inputSide = gates;");
+            w.Open("for (int k = 0; k < steps; k++)");
+            w.Line("Span<float> pre = inputSide.Slice(k * GateRows, GateRows);");
+            w.Line(cell == Cell.Gru ? "inputBias.CopyTo(pre);" : "AddTo(pre, inputBias, recurrentBias);");
+            if (first && model.Input == Input.Token)
+                w.Line("GatherColumn(inputWeights, tokens[" + (ld.Direction == 1 ? "steps - 1 - k" : "k") + "], pre);");
+            w.Close();
+            if (first && model.Input == Input.Dense)
+            {
+                w.Line("if (steps == 1)");
+                w.Line("    MultiplyAddInputL0(inputWeights, inputs.Slice(0, InputSize), inputSide);");
+                w.Line("else");
+                w.Line("    MultiplyAddSequenceInputL0(inputWeights, inputs, steps, reversed: " + reversed + ", inputSide);");
+            }
+            else if (!first)
+            {
+                w.Line("if (steps == 1)");
+                w.Line("    MultiplyAddInputUpper(inputWeights, below.Slice(0, LayerOutputSize), inputSide);");
+                w.Line("else");
+                w.Line("    MultiplyAddSequenceInputUpper(inputWeights, below, steps, reversed: " + reversed + ", inputSide);");
+            }
+            w.Line("// The recurrence: only W_hh·h is left on the critical path.");
             w.Open("for (int k = 0; k < steps; k++)");
             w.Line("int t = " + (ld.Direction == 1 ? "steps - 1 - k" : "k") + "; // time step processed at position k");
             w.Line("ReadOnlySpan<float> h = hidden.Slice(k * HiddenSize, HiddenSize);");
             w.Line("Span<float> next = hidden.Slice((k + 1) * HiddenSize, HiddenSize);");
-            string pre = cell == Cell.Rnn || cell == Cell.RnnRelu ? "next" : "g";
             if (cell is Cell.Lstm or Cell.Gru)
                 w.Line("Span<float> g = gates.Slice(k * GateRows, GateRows);");
-            // Input side.
-            if (cell == Cell.Gru)
-                w.Line("inputBias.CopyTo(g);");
-            else
-                w.Line("AddTo(" + pre + ", inputBias, recurrentBias);");
-            if (first && model.Input == Input.Token)
-                w.Line("GatherColumn(inputWeights, tokens[t], " + pre + ");");
-            else if (first)
-                w.Line("MultiplyAddInputL0(inputWeights, inputs.Slice(t * InputSize, InputSize), " + pre + ");");
-            else
-                w.Line("MultiplyAddInputUpper(inputWeights, below.Slice(t * LayerOutputSize, LayerOutputSize), " + pre + ");");
-            // Recurrent side and cell.
             switch (cell)
             {
                 case Cell.Gru:
@@ -185,11 +206,12 @@ public sealed partial class RnnGenerator
             {
                 w.Line("ReadOnlySpan<float> top = tape.Slice(" + top + ", SequenceLength * LayerOutputSize);");
                 w.Line("Span<float> outputs = tape.Slice(HeadOutputOffset, SequenceLength * OutputSize);");
-                w.Open("for (int t = 0; t < steps; t++)");
-                w.Line("Span<float> row = outputs.Slice(t * OutputSize, OutputSize);");
-                w.Line("bias.CopyTo(row);");
-                w.Line("MultiplyAddHead(weights, top.Slice(t * LayerOutputSize, LayerOutputSize), row);");
-                w.Close();
+                w.Line("for (int t = 0; t < steps; t++)");
+                w.Line("    bias.CopyTo(outputs.Slice(t * OutputSize, OutputSize));");
+                w.Line("if (steps == 1)");
+                w.Line("    MultiplyAddHead(weights, top.Slice(0, LayerOutputSize), outputs);");
+                w.Line("else");
+                w.Line("    MultiplyAddSequenceHead(weights, top, steps, reversed: false, outputs);");
             }
             else
             {
