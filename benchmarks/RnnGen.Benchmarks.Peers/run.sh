@@ -11,6 +11,10 @@ root="$(cd "$here/../.." && pwd)"
 python=/usr/bin/python3   # Debian's Python, which has python3-onnx and numpy
 
 if [ ! -f "$here/models/manifest.json" ] || [ "$here/make_onnx_models.py" -nt "$here/models/manifest.json" ]; then
+    if ! "$python" -c 'import onnx, numpy' 2> /dev/null; then
+        echo "run.sh: building the models needs Debian's python3-onnx: apt-get install -y python3-onnx" >&2
+        exit 1
+    fi
     "$python" "$here/make_onnx_models.py"
 fi
 
