@@ -150,9 +150,9 @@ public static class Checkpoint
     private static CheckpointMetadata LoadCore(IRnnModel model, Stream stream, long available, CheckpointLoadOptions options, CheckpointSource source)
     {
         SafeTensorsHeader header = SafeTensorsReader.ReadHeader(stream, available, source);
-        CheckpointMetadata metadata = ReadMetadata(header.Metadata, model, source);
         List<TensorSpec> specs = TensorSpec.FromLayout(model);
         SafeTensorsReader.CheckTensors(header, specs, available, options.AllowExtraTensors, source);
+        CheckpointMetadata metadata = ReadMetadata(header.Metadata, model, source);
         float[] values = model.Parameters.ToArray();
         SafeTensorsReader.ReadData(stream, header, specs, values, options.AllowNonFinite, source);
         values.CopyTo(model.Parameters);

@@ -165,7 +165,7 @@ internal static class SafeTensorsReader
 
         // The byte ranges, in order, must tile [0, data length): no hole, no overlap.
         TensorEntry[] ordered = header.Tensors.ToArray();
-        Array.Sort(ordered, static (a, b) => a.Begin != b.Begin ? a.Begin.CompareTo(b.Begin) : a.End.CompareTo(b.End));
+        Array.Sort(ordered, ByPosition);
         long end = 0;
         TensorEntry? previous = null;
         foreach (TensorEntry entry in ordered)
@@ -220,7 +220,7 @@ internal static class SafeTensorsReader
         byte[] buffer = new byte[Math.Max(largest, 1 << 16)];
 
         TensorEntry[] ordered = header.Tensors.ToArray();
-        Array.Sort(ordered, static (a, b) => a.Begin != b.Begin ? a.Begin.CompareTo(b.Begin) : a.End.CompareTo(b.End));
+        Array.Sort(ordered, ByPosition);
         foreach (TensorEntry entry in ordered)
         {
             long length = entry.End - entry.Begin;
@@ -243,6 +243,10 @@ internal static class SafeTensorsReader
         if (stream.ReadByte() >= 0)
             throw source.Error("there are bytes after the last tensor's data; the header and the tensors must make up the whole file.");
     }
+
+    /// <summary>Orders tensors by where their bytes are (then by name, so the order is the same on every run).</summary>
+    private static int ByPosition(TensorEntry a, TensorEntry b) =>
+        a.Begin != b.Begin ? a.Begin.CompareTo(b.Begin) : a.End != b.End ? a.End.CompareTo(b.End) : string.CompareOrdinal(a.Name, b.Name);
 
     /// <summary>Bytes per element of a dtype a model can load, or 0.</summary>
     private static int FloatSize(string dtype) => dtype switch
