@@ -13,7 +13,6 @@ internal sealed class Options
                dotnet run -c Release --project samples/CharRnn -- sample --checkpoint PATH [sample options]
 
         training (the default):
-
           --cell lstm|rnn        a 2-layer LSTM with 128 units (Adam 2e-3, clip norm 5; default) or
                                  min-char-rnn's vanilla RNN with 100 units (Adagrad 0.1, clip ±5)
           --corpus FILE          UTF-8 text to train on (default: RnnGen's own C# sources, embedded)
