@@ -53,7 +53,23 @@ public sealed class CharTrainer<TState> where TState : struct, IRnnState
         _window = window;
         _options = options;
         SmoothedLoss = MathF.Log(model.OutputSize); // the loss of a uniform guess
+        CorpusHash = Fnv1a(_tokens);
     }
+
+    /// <summary>The model being trained.</summary>
+    public ITokenRnnModel<TState> Model => _model;
+
+    /// <summary>The optimizer that updates the model's parameters.</summary>
+    public IOptimizer Optimizer => _optimizer;
+
+    /// <summary>Number of tokens in the corpus.</summary>
+    public int CorpusLength => _tokens.Length;
+
+    /// <summary>
+    /// The 64-bit FNV-1a hash of the corpus (each token id as 4 little-endian bytes), which a
+    /// <see cref="CharTrainerSnapshot"/> carries so it is not restored into a trainer of another corpus.
+    /// </summary>
+    public ulong CorpusHash { get; }
 
     /// <summary>Optimizer steps taken.</summary>
     public long StepCount { get; private set; }
@@ -72,6 +88,70 @@ public sealed class CharTrainer<TState> where TState : struct, IRnnState
 
     /// <summary>The hidden state carried into the next window.</summary>
     public TState State => _state;
+
+    /// <summary>
+    /// Where training stands: step count, corpus position, losses and the carried hidden state (not the model's
+    /// parameters or the optimizer's state; <see cref="TrainingCheckpoint"/> saves all of them together).
+    /// </summary>
+    public CharTrainerSnapshot Snapshot()
+    {
+        float[] state = new float[_state.Length];
+        _state.CopyTo(state);
+        return new CharTrainerSnapshot(StepCount, _position, SmoothedLoss, LastLoss, state, _window, _tokens.Length, CorpusHash);
+    }
+
+    /// <summary>
+    /// Puts the trainer back where <paramref name="snapshot"/> says, so the next steps are exactly those it would have
+    /// taken then (given the same parameters and optimizer state, which are restored separately).
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="snapshot"/> is null.</exception>
+    /// <exception cref="ArgumentException">The snapshot is of another corpus or window length, or its position, losses or state do not fit this trainer; nothing was changed.</exception>
+    public void Restore(CharTrainerSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        if (Check(snapshot) is { } problem)
+            throw new ArgumentException(problem, nameof(snapshot));
+        _state.CopyFrom(snapshot.HiddenState);
+        _position = snapshot.Position;
+        StepCount = snapshot.StepCount;
+        SmoothedLoss = snapshot.SmoothedLoss;
+        LastLoss = snapshot.LastLoss;
+    }
+
+    /// <summary>Why <paramref name="snapshot"/> cannot be restored into this trainer, or null if it can.</summary>
+    internal string? Check(CharTrainerSnapshot snapshot)
+    {
+        if (snapshot.WindowLength != _window)
+            return $"The snapshot is of windows of {snapshot.WindowLength} tokens; this trainer's are {_window}.";
+        if (snapshot.CorpusLength != _tokens.Length || snapshot.CorpusHash != CorpusHash)
+            return $"The snapshot is of another corpus ({snapshot.CorpusLength} tokens, hash {snapshot.CorpusHash:x16}; this trainer's has {_tokens.Length}, hash {CorpusHash:x16}).";
+        if (snapshot.Position > _tokens.Length)
+            return $"The snapshot's position {snapshot.Position} is past the end of the corpus ({_tokens.Length} tokens).";
+        if (snapshot.HiddenState.Length != _state.Length)
+            return $"The snapshot's hidden state has {snapshot.HiddenState.Length} floats; the model's has {_state.Length}.";
+        if (!float.IsFinite(snapshot.SmoothedLoss))
+            return $"The snapshot's smoothed loss is {snapshot.SmoothedLoss}; it must be finite.";
+        foreach (float value in snapshot.HiddenState)
+        {
+            if (!float.IsFinite(value))
+                return "The snapshot's hidden state holds a NaN or infinite value.";
+        }
+        return null;
+    }
+
+    private static ulong Fnv1a(int[] tokens)
+    {
+        ulong hash = 0xcbf29ce484222325;
+        foreach (int token in tokens)
+        {
+            for (int shift = 0; shift < 32; shift += 8)
+            {
+                hash ^= (byte)(token >> shift);
+                hash *= 0x100000001b3;
+            }
+        }
+        return hash;
+    }
 
     /// <summary>Takes one step: a window's gradients, clipping, an optimizer step. Returns the window's loss.</summary>
     /// <exception cref="TrainingDivergedException">The loss or the gradients are NaN or infinite; the parameters, the state and the position were not updated.</exception>
@@ -108,7 +188,10 @@ public sealed class CharTrainer<TState> where TState : struct, IRnnState
         return loss;
     }
 
-    /// <summary>Takes <paramref name="steps"/> steps, reporting progress as the options say.</summary>
+    /// <summary>
+    /// Takes <paramref name="steps"/> steps, reporting progress after every step whose <see cref="StepCount"/> is a
+    /// multiple of <see cref="CharTrainerOptions.ReportEvery"/>, and after the last one.
+    /// </summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (between steps).</exception>
     public void Train(int steps, CancellationToken cancellationToken = default)
     {
@@ -121,7 +204,7 @@ public sealed class CharTrainer<TState> where TState : struct, IRnnState
             cancellationToken.ThrowIfCancellationRequested();
             TrainStep(out float norm);
             charactersSinceReport += _window;
-            if (_options.Progress is { } progress && (i % _options.ReportEvery == 0 || i == steps))
+            if (_options.Progress is { } progress && (StepCount % _options.ReportEvery == 0 || i == steps))
             {
                 long now = Stopwatch.GetTimestamp();
                 double seconds = Stopwatch.GetElapsedTime(lastReport, now).TotalSeconds;

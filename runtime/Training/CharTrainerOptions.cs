@@ -14,7 +14,7 @@ public sealed class CharTrainerOptions
     /// <summary>Scale the gradients so their global L2 norm is at most this value; 0 turns it off.</summary>
     public float ClipNorm { get; init; }
 
-    /// <summary>Call <see cref="Progress"/> every this many steps (and after the last one).</summary>
+    /// <summary>Call <see cref="Progress"/> after every step whose step count (since training began, resumed runs included) is a multiple of this, and after the last step of each <c>Train</c> call.</summary>
     public int ReportEvery { get; init; } = 100;
 
     /// <summary>Receives progress reports; may be null.</summary>
