@@ -1,73 +1,63 @@
 using System;
 using BenchmarkDotNet.Attributes;
 using RnnGen.Benchmarks.Baselines;
+using RnnGen.Benchmarks.Roofline;
 
 namespace RnnGen.Benchmarks;
 
-/// <summary>The sizes <see cref="StepBenchmarks"/> measures: input features → hidden width (the head has 16 outputs).</summary>
-public enum StepShape
-{
-    /// <summary>64 → 32.</summary>
-    I64_H32,
-
-    /// <summary>64 → 128.</summary>
-    I64_H128,
-
-    /// <summary>128 → 256.</summary>
-    I128_H256,
-
-    /// <summary>256 → 512.</summary>
-    I256_H512,
-}
-
 /// <summary>
-/// One step of a vanilla tanh RNN with a 16-class linear head, batch 1, dense input, one thread: the generated kernel
-/// against a plain scalar C# step and a plain <c>Vector256</c> step, all three with the same weights.
-/// FLOPs per step: 2·H·(I+H) + 2·O·H.
+/// One step of each cell with a 16-class linear head, batch 1, dense input, one thread: the generated kernel against
+/// a plain scalar C# step and a plain <c>Vector256</c> step of the same cell, all three with the same weights.
+/// FLOPs per step: 2·G·H·(I+H) + 2·O·H with G = 1 (vanilla), 4 (LSTM), 3 (GRU).
 /// </summary>
+[Config(typeof(SuiteConfig))]
 [MemoryDiagnoser]
 public class StepBenchmarks
 {
     private const int Seed = 20260101;
+    private const int CheckedSteps = 5;
+    private const float Tolerance = 1e-4f;
 
-    private readonly DenseRnn64x32 _model32 = new();
-    private readonly DenseRnn64x128 _model128 = new();
-    private readonly DenseRnn128x256 _model256 = new();
-    private readonly DenseRnn256x512 _model512 = new();
-    private DenseRnn64x32.State _state32;
-    private DenseRnn64x128.State _state128;
-    private DenseRnn128x256.State _state256;
-    private DenseRnn256x512.State _state512;
-
-    private ScalarRnn _scalar = null!;
-    private VectorRnn _vector = null!;
+    private DenseCase _model = null!;
+    private IStepBaseline _scalar = null!;
+    private IStepBaseline _vector = null!;
     private float[] _input = [];
     private float[] _logits = [];
+
+    /// <summary>The cell being measured.</summary>
+    [Params(CellKind.Rnn, CellKind.Lstm, CellKind.Gru)]
+    public CellKind Cell { get; set; }
 
     /// <summary>The size being measured.</summary>
     [Params(StepShape.I64_H32, StepShape.I64_H128, StepShape.I128_H256, StepShape.I256_H512)]
     public StepShape Shape { get; set; }
 
-    /// <summary>Initializes the model of <see cref="Shape"/>, copies its weights into the baselines and checks that all three agree.</summary>
+    /// <summary>
+    /// Creates and initializes the model of <see cref="Cell"/> at <see cref="Shape"/>, copies its weights into the
+    /// baselines and checks that all three agree: five steps from a zero state, every logit within 1e-4.
+    /// </summary>
     [GlobalSetup]
     public void Setup()
     {
-        IRnnModel model = Model;
+        _model = DenseModels.Create(Cell, Shape);
+        IRnnModel model = _model.Model;
+        Shapes.CheckSizes(model, Cell, Shapes.InputSize(Shape), Shapes.HiddenSize(Shape), Shapes.DenseOutputSize);
         model.InitializeParameters(Seed);
-        _scalar = new ScalarRnn(model);
-        _vector = new VectorRnn(model);
+        (_scalar, _vector) = Cell switch
+        {
+            CellKind.Rnn => ((IStepBaseline)new ScalarRnn(model), (IStepBaseline)new VectorRnn(model)),
+            CellKind.Lstm => (new ScalarLstm(model), new VectorLstm(model)),
+            CellKind.Gru => (new ScalarGru(model), new VectorGru(model)),
+            _ => throw new InvalidOperationException($"No baseline for {Cell}."),
+        };
         _logits = new float[model.OutputSize];
+        _input = Shapes.RandomInputs(new Random(Seed), model.InputSize);
 
-        var random = new Random(Seed);
-        _input = new float[model.InputSize];
-        for (int i = 0; i < _input.Length; i++)
-            _input[i] = (float)(random.NextDouble() * 2.0 - 1.0);
-
-        // Several steps from a zero state, so the recurrent part is exercised too.
+        // Several steps from a zero state, so that the recurrent part (and an LSTM's cell state) is exercised too.
         ResetStates();
         var scalarLogits = new float[model.OutputSize];
         var vectorLogits = new float[model.OutputSize];
-        for (int t = 0; t < 5; t++)
+        for (int t = 0; t < CheckedSteps; t++)
         {
             Generated();
             _scalar.Step(_input, scalarLogits);
@@ -80,47 +70,22 @@ public class StepBenchmarks
 
     /// <summary>The generated kernel's step.</summary>
     [Benchmark]
-    public void Generated()
-    {
-        switch (Shape)
-        {
-            case StepShape.I64_H32:
-                _model32.Step(_input, ref _state32, _logits);
-                break;
-            case StepShape.I64_H128:
-                _model128.Step(_input, ref _state128, _logits);
-                break;
-            case StepShape.I128_H256:
-                _model256.Step(_input, ref _state256, _logits);
-                break;
-            default:
-                _model512.Step(_input, ref _state512, _logits);
-                break;
-        }
-    }
+    [KernelWork(KernelOperation.Step, 1)]
+    public void Generated() => _model.Step(_input, _logits);
 
     /// <summary>Plain scalar C#: float[] and loops.</summary>
     [Benchmark(Baseline = true)]
+    [KernelWork(KernelOperation.Step, 1)]
     public void Scalar() => _scalar.Step(_input, _logits);
 
     /// <summary>Plain Vector256 C#: one dot product per row, no register blocking.</summary>
     [Benchmark]
+    [KernelWork(KernelOperation.Step, 1)]
     public void Vector256() => _vector.Step(_input, _logits);
-
-    private IRnnModel Model => Shape switch
-    {
-        StepShape.I64_H32 => _model32,
-        StepShape.I64_H128 => _model128,
-        StepShape.I128_H256 => _model256,
-        _ => _model512,
-    };
 
     private void ResetStates()
     {
-        _state32.Reset();
-        _state128.Reset();
-        _state256.Reset();
-        _state512.Reset();
+        _model.ResetState();
         _scalar.Reset();
         _vector.Reset();
     }
@@ -130,9 +95,11 @@ public class StepBenchmarks
         for (int k = 0; k < logits.Length; k++)
         {
             float difference = MathF.Abs(logits[k] - _logits[k]);
-            if (!(difference <= 1e-4f))
+            if (!(difference <= Tolerance))
+            {
                 throw new InvalidOperationException(
-                    $"{Shape}: the {baseline} baseline's logit {k} at step {step} is {logits[k]}, the generated model's is {_logits[k]} (difference {difference}).");
+                    $"{Cell} {Shape}: the {baseline} baseline's logit {k} at step {step} is {logits[k]}, the generated model's is {_logits[k]} (difference {difference}).");
+            }
         }
     }
 }

@@ -7,7 +7,7 @@ namespace RnnGen.Benchmarks.Baselines;
 /// run time, plain <c>float[]</c> and loops. h' = tanh(W_ih·x + b_ih + W_hh·h + b_hh), logits = W_o·h' + b_o.
 /// Weights are in PyTorch's layout (row-major, one row per output).
 /// </summary>
-public class ScalarRnn
+public sealed class ScalarRnn : IStepBaseline
 {
     private readonly int _inputSize;
     private readonly int _hiddenSize;
@@ -41,10 +41,10 @@ public class ScalarRnn
     /// <summary>The current hidden state.</summary>
     public float[] Hidden => _hidden;
 
-    /// <summary>Sets the hidden state to zero.</summary>
+    /// <inheritdoc />
     public void Reset() => Array.Clear(_hidden);
 
-    /// <summary>Advances the hidden state by one input of InputSize floats and writes OutputSize logits.</summary>
+    /// <inheritdoc />
     public void Step(float[] input, float[] logits)
     {
         for (int j = 0; j < _hiddenSize; j++)

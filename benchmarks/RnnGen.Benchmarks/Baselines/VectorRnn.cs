@@ -9,7 +9,7 @@ namespace RnnGen.Benchmarks.Baselines;
 /// one accumulator per row (no register blocking), sizes known only at run time. tanh is computed eight lanes at a
 /// time as 1 − 2/(e^{2x} + 1) with <see cref="Vector256.Exp(Vector256{float})"/>.
 /// </summary>
-public class VectorRnn
+public sealed class VectorRnn : IStepBaseline
 {
     private readonly int _inputSize;
     private readonly int _hiddenSize;
@@ -44,46 +44,30 @@ public class VectorRnn
     /// <summary>The current hidden state.</summary>
     public float[] Hidden => _hidden;
 
-    /// <summary>Sets the hidden state to zero.</summary>
+    /// <inheritdoc />
     public void Reset() => Array.Clear(_hidden);
 
-    /// <summary>Advances the hidden state by one input of InputSize floats and writes OutputSize logits.</summary>
+    /// <inheritdoc />
     public void Step(float[] input, float[] logits)
     {
         for (int j = 0; j < _hiddenSize; j++)
         {
             _next[j] = _bias[j]
-                + Dot(_inputWeights.AsSpan(j * _inputSize, _inputSize), input)
-                + Dot(_recurrentWeights.AsSpan(j * _hiddenSize, _hiddenSize), _hidden);
+                + VectorOps.Dot(_inputWeights.AsSpan(j * _inputSize, _inputSize), input)
+                + VectorOps.Dot(_recurrentWeights.AsSpan(j * _hiddenSize, _hiddenSize), _hidden);
         }
         Tanh(_next);
         (_hidden, _next) = (_next, _hidden);
 
         for (int o = 0; o < _outputSize; o++)
-            logits[o] = _headBias[o] + Dot(_headWeights.AsSpan(o * _hiddenSize, _hiddenSize), _hidden);
-    }
-
-    private static float Dot(ReadOnlySpan<float> row, ReadOnlySpan<float> x)
-    {
-        Vector256<float> sum = Vector256<float>.Zero;
-        int i = 0;
-        for (; i <= row.Length - Vector256<float>.Count; i += Vector256<float>.Count)
-            sum = Vector256.FusedMultiplyAdd(Vector256.Create(row.Slice(i)), Vector256.Create(x.Slice(i)), sum);
-        float result = Vector256.Sum(sum);
-        for (; i < row.Length; i++)
-            result += row[i] * x[i];
-        return result;
+            logits[o] = _headBias[o] + VectorOps.Dot(_headWeights.AsSpan(o * _hiddenSize, _hiddenSize), _hidden);
     }
 
     private static void Tanh(Span<float> values)
     {
         int i = 0;
         for (; i <= values.Length - Vector256<float>.Count; i += Vector256<float>.Count)
-        {
-            Vector256<float> x = Vector256.Create((ReadOnlySpan<float>)values.Slice(i));
-            Vector256<float> e = Vector256.Exp(x + x);
-            (Vector256<float>.One - Vector256.Create(2f) / (e + Vector256<float>.One)).CopyTo(values.Slice(i));
-        }
+            VectorOps.Tanh(Vector256.Create((ReadOnlySpan<float>)values.Slice(i))).CopyTo(values.Slice(i));
         for (; i < values.Length; i++)
             values[i] = MathF.Tanh(values[i]);
     }
