@@ -15,12 +15,8 @@ namespace RnnGen;
 /// for <c>addcmul_</c> computes it; the result is the same on every machine. This is min-char-rnn's optimizer, with
 /// ε outside the root.
 /// </summary>
-public sealed class AdagradOptimizer : IOptimizer
+public sealed class AdagradOptimizer : Optimizer
 {
-    private readonly int _count;
-    private readonly float[] _sum;
-    private float _learningRate;
-    private long _stepCount;
 
     /// <summary>Creates an Adagrad optimizer for <paramref name="parameterCount"/> parameters, its sums all zero.</summary>
     /// <param name="parameterCount">Number of parameters; positive.</param>
@@ -28,85 +24,32 @@ public sealed class AdagradOptimizer : IOptimizer
     /// <param name="epsilon">Added to the root of the sum, PyTorch's <c>eps</c>; finite, ≥ 0.</param>
     /// <exception cref="ArgumentOutOfRangeException">An argument is outside its range.</exception>
     public AdagradOptimizer(int parameterCount, float learningRate = 0.01f, float epsilon = 1e-10f)
+        : base(parameterCount, learningRate, "sum")
     {
-        OptimizerArguments.ParameterCount(parameterCount, 1);
-        OptimizerArguments.NonNegative(learningRate, nameof(learningRate));
         OptimizerArguments.NonNegative(epsilon, nameof(epsilon));
-        _count = parameterCount;
-        _sum = new float[parameterCount];
-        LearningRate = learningRate;
         Epsilon = epsilon;
-    }
-
-    /// <inheritdoc />
-    public int ParameterCount => _count;
-
-    /// <inheritdoc />
-    public long StepCount => _stepCount;
-
-    /// <inheritdoc />
-    public float LearningRate
-    {
-        get => _learningRate;
-        set
-        {
-            OptimizerArguments.NonNegative(value, nameof(value));
-            _learningRate = value;
-        }
     }
 
     /// <summary>Added to the root of the sum (PyTorch's <c>eps</c>).</summary>
     public float Epsilon { get; }
 
     /// <summary>The sum of the squared gradients so far, PyTorch's <c>sum</c> (state buffer 0).</summary>
-    public ReadOnlySpan<float> SquaredGradientSum => _sum;
+    public ReadOnlySpan<float> SquaredGradientSum => StateBuffer(0);
 
     /// <inheritdoc />
-    public int StateBufferCount => 1;
-
-    /// <inheritdoc />
-    public string GetStateBufferName(int index)
+    public override void Step(Span<float> parameters, ReadOnlySpan<float> gradients)
     {
-        OptimizerArguments.Index(index, 1);
-        return "sum";
-    }
-
-    /// <inheritdoc />
-    public ReadOnlySpan<float> GetStateBuffer(int index)
-    {
-        OptimizerArguments.Index(index, 1);
-        return _sum;
-    }
-
-    /// <inheritdoc />
-    public void LoadState(long stepCount, ReadOnlySpan<float> stateBuffers)
-    {
-        OptimizerArguments.State(stepCount, stateBuffers.Length, _count);
-        stateBuffers.CopyTo(_sum);
-        _stepCount = stepCount;
-    }
-
-    /// <inheritdoc />
-    public void Reset()
-    {
-        Array.Clear(_sum);
-        _stepCount = 0;
-    }
-
-    /// <inheritdoc />
-    public void Step(Span<float> parameters, ReadOnlySpan<float> gradients)
-    {
-        OptimizerArguments.Spans(parameters.Length, gradients.Length, _count);
+        OptimizerArguments.Spans(parameters.Length, gradients.Length, ParameterCount);
         float negativeLearningRate = -LearningRate;
         float epsilon = Epsilon;
-        Span<float> sum = _sum;
+        Span<float> sum = StateBuffer(0);
 
         int i = 0;
         if (Fma.IsSupported)
         {
             Vector256<float> vRate = Vector256.Create(negativeLearningRate);
             Vector256<float> vEpsilon = Vector256.Create(epsilon);
-            for (; i <= _count - 8; i += 8)
+            for (; i <= ParameterCount - 8; i += 8)
             {
                 Vector256<float> g = Vector256.Create(gradients.Slice(i, 8));
                 Vector256<float> s = Fma.MultiplyAdd(g, g, Vector256.Create((ReadOnlySpan<float>)sum.Slice(i, 8)));
@@ -115,13 +58,13 @@ public sealed class AdagradOptimizer : IOptimizer
                 p.CopyTo(parameters.Slice(i, 8));
             }
         }
-        for (; i < _count; i++)
+        for (; i < ParameterCount; i++)
         {
             float g = gradients[i];
             float s = MathF.FusedMultiplyAdd(g, g, sum[i]);
             sum[i] = s;
             parameters[i] += negativeLearningRate * g / (MathF.Sqrt(s) + epsilon);
         }
-        _stepCount++;
+        CountStep();
     }
 }

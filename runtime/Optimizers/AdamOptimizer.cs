@@ -15,19 +15,15 @@ namespace RnnGen;
 /// in Python. As in PyTorch's CPU kernels, the two moment updates are fused multiply-adds
 /// (<c>add_(g, alpha=1 − β1)</c> and <c>addcmul_(g, g, value=1 − β2)</c>); the result is the same on every machine.
 /// </summary>
-public sealed class AdamOptimizer : IOptimizer
+public sealed class AdamOptimizer : Optimizer
 {
-    private readonly int _count;
-    private readonly float[] _state; // exp_avg, then exp_avg_sq
     private readonly double _beta1;
     private readonly double _beta2;
     private readonly float _beta1Single;
     private readonly float _beta2Single;
     private readonly float _oneMinusBeta1;
     private readonly float _oneMinusBeta2;
-    private float _learningRate;
     private double _learningRateDouble;
-    private long _stepCount;
 
     /// <summary>Creates an Adam optimizer for <paramref name="parameterCount"/> parameters, its state all zero.</summary>
     /// <param name="parameterCount">Number of parameters; positive.</param>
@@ -37,15 +33,12 @@ public sealed class AdamOptimizer : IOptimizer
     /// <param name="epsilon">Added to the denominator, PyTorch's <c>eps</c>; finite, ≥ 0.</param>
     /// <exception cref="ArgumentOutOfRangeException">An argument is outside its range.</exception>
     public AdamOptimizer(int parameterCount, float learningRate = 1e-3f, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-8f)
+        : base(parameterCount, learningRate, "exp_avg", "exp_avg_sq")
     {
-        OptimizerArguments.ParameterCount(parameterCount, 2);
-        OptimizerArguments.NonNegative(learningRate, nameof(learningRate));
         OptimizerArguments.UnitInterval(beta1, nameof(beta1));
         OptimizerArguments.UnitInterval(beta2, nameof(beta2));
         OptimizerArguments.NonNegative(epsilon, nameof(epsilon));
-        _count = parameterCount;
-        _state = new float[2 * parameterCount];
-        LearningRate = learningRate;
+        _learningRateDouble = OptimizerArguments.Widen(learningRate);
         Beta1 = beta1;
         Beta2 = beta2;
         Epsilon = epsilon;
@@ -57,23 +50,8 @@ public sealed class AdamOptimizer : IOptimizer
         _oneMinusBeta2 = (float)(1.0 - _beta2);
     }
 
-    /// <inheritdoc />
-    public int ParameterCount => _count;
-
-    /// <inheritdoc />
-    public long StepCount => _stepCount;
-
-    /// <inheritdoc />
-    public float LearningRate
-    {
-        get => _learningRate;
-        set
-        {
-            OptimizerArguments.NonNegative(value, nameof(value));
-            _learningRate = value;
-            _learningRateDouble = OptimizerArguments.Widen(value);
-        }
-    }
+    /// <summary>PyTorch holds the learning rate as a Python float: keep its double for the step size.</summary>
+    private protected override void OnLearningRateChanged() => _learningRateDouble = OptimizerArguments.Widen(LearningRate);
 
     /// <summary>Decay of the first moment (PyTorch's <c>betas[0]</c>).</summary>
     public float Beta1 { get; }
@@ -85,56 +63,24 @@ public sealed class AdamOptimizer : IOptimizer
     public float Epsilon { get; }
 
     /// <summary>The running average of the gradients, PyTorch's <c>exp_avg</c> (state buffer 0).</summary>
-    public ReadOnlySpan<float> FirstMoment => _state.AsSpan(0, _count);
+    public ReadOnlySpan<float> FirstMoment => StateBuffer(0);
 
     /// <summary>The running average of the squared gradients, PyTorch's <c>exp_avg_sq</c> (state buffer 1).</summary>
-    public ReadOnlySpan<float> SecondMoment => _state.AsSpan(_count, _count);
+    public ReadOnlySpan<float> SecondMoment => StateBuffer(1);
 
     /// <inheritdoc />
-    public int StateBufferCount => 2;
-
-    /// <inheritdoc />
-    public string GetStateBufferName(int index)
+    public override void Step(Span<float> parameters, ReadOnlySpan<float> gradients)
     {
-        OptimizerArguments.Index(index, 2);
-        return index == 0 ? "exp_avg" : "exp_avg_sq";
-    }
-
-    /// <inheritdoc />
-    public ReadOnlySpan<float> GetStateBuffer(int index)
-    {
-        OptimizerArguments.Index(index, 2);
-        return _state.AsSpan(index * _count, _count);
-    }
-
-    /// <inheritdoc />
-    public void LoadState(long stepCount, ReadOnlySpan<float> stateBuffers)
-    {
-        OptimizerArguments.State(stepCount, stateBuffers.Length, _state.Length);
-        stateBuffers.CopyTo(_state);
-        _stepCount = stepCount;
-    }
-
-    /// <inheritdoc />
-    public void Reset()
-    {
-        Array.Clear(_state);
-        _stepCount = 0;
-    }
-
-    /// <inheritdoc />
-    public void Step(Span<float> parameters, ReadOnlySpan<float> gradients)
-    {
-        OptimizerArguments.Spans(parameters.Length, gradients.Length, _count);
-        long step = _stepCount + 1;
+        OptimizerArguments.Spans(parameters.Length, gradients.Length, ParameterCount);
+        long step = StepCount + 1;
         double biasCorrection1 = 1.0 - DeterministicMath.Pow(_beta1, step);
         double biasCorrection2 = 1.0 - DeterministicMath.Pow(_beta2, step);
         float negativeStepSize = (float)-(_learningRateDouble / biasCorrection1);
         float biasCorrection2Sqrt = (float)Math.Sqrt(biasCorrection2);
         float beta1 = _beta1Single, beta2 = _beta2Single, oneMinusBeta1 = _oneMinusBeta1, oneMinusBeta2 = _oneMinusBeta2;
         float epsilon = Epsilon;
-        Span<float> m = _state.AsSpan(0, _count);
-        Span<float> v = _state.AsSpan(_count, _count);
+        Span<float> m = StateBuffer(0);
+        Span<float> v = StateBuffer(1);
 
         int i = 0;
         if (Fma.IsSupported)
@@ -146,7 +92,7 @@ public sealed class AdamOptimizer : IOptimizer
             Vector256<float> vStep = Vector256.Create(negativeStepSize);
             Vector256<float> vCorrection = Vector256.Create(biasCorrection2Sqrt);
             Vector256<float> vEpsilon = Vector256.Create(epsilon);
-            for (; i <= _count - 8; i += 8)
+            for (; i <= ParameterCount - 8; i += 8)
             {
                 Vector256<float> g = Vector256.Create(gradients.Slice(i, 8));
                 Vector256<float> mi = Fma.MultiplyAdd(g, vOneMinusBeta1, Avx.Multiply(Vector256.Create((ReadOnlySpan<float>)m.Slice(i, 8)), vBeta1));
@@ -158,7 +104,7 @@ public sealed class AdamOptimizer : IOptimizer
                 p.CopyTo(parameters.Slice(i, 8));
             }
         }
-        for (; i < _count; i++)
+        for (; i < ParameterCount; i++)
         {
             float g = gradients[i];
             float mi = MathF.FusedMultiplyAdd(g, oneMinusBeta1, m[i] * beta1);
@@ -168,6 +114,6 @@ public sealed class AdamOptimizer : IOptimizer
             v[i] = vi;
             parameters[i] += negativeStepSize * mi / denominator;
         }
-        _stepCount = step;
+        CountStep();
     }
 }

@@ -14,14 +14,10 @@ namespace RnnGen;
 /// the average updated with a fused multiply-add, as PyTorch's CPU kernel for <c>addcmul_</c> computes it; the result
 /// is the same on every machine.
 /// </summary>
-public sealed class RmsPropOptimizer : IOptimizer
+public sealed class RmsPropOptimizer : Optimizer
 {
-    private readonly int _count;
-    private readonly float[] _squareAverage;
     private readonly float _alphaSingle;
     private readonly float _oneMinusAlpha;
-    private float _learningRate;
-    private long _stepCount;
 
     /// <summary>Creates an RMSprop optimizer for <paramref name="parameterCount"/> parameters, its averages all zero.</summary>
     /// <param name="parameterCount">Number of parameters; positive.</param>
@@ -30,36 +26,15 @@ public sealed class RmsPropOptimizer : IOptimizer
     /// <param name="epsilon">Added to the root of the average, PyTorch's <c>eps</c>; finite, ≥ 0.</param>
     /// <exception cref="ArgumentOutOfRangeException">An argument is outside its range.</exception>
     public RmsPropOptimizer(int parameterCount, float learningRate = 0.01f, float alpha = 0.99f, float epsilon = 1e-8f)
+        : base(parameterCount, learningRate, "square_avg")
     {
-        OptimizerArguments.ParameterCount(parameterCount, 1);
-        OptimizerArguments.NonNegative(learningRate, nameof(learningRate));
         OptimizerArguments.NonNegative(alpha, nameof(alpha));
         OptimizerArguments.NonNegative(epsilon, nameof(epsilon));
-        _count = parameterCount;
-        _squareAverage = new float[parameterCount];
-        LearningRate = learningRate;
         Alpha = alpha;
         Epsilon = epsilon;
         double wideAlpha = OptimizerArguments.Widen(alpha);
         _alphaSingle = (float)wideAlpha;
         _oneMinusAlpha = (float)(1.0 - wideAlpha);
-    }
-
-    /// <inheritdoc />
-    public int ParameterCount => _count;
-
-    /// <inheritdoc />
-    public long StepCount => _stepCount;
-
-    /// <inheritdoc />
-    public float LearningRate
-    {
-        get => _learningRate;
-        set
-        {
-            OptimizerArguments.NonNegative(value, nameof(value));
-            _learningRate = value;
-        }
     }
 
     /// <summary>Decay of the average of squared gradients (PyTorch's <c>alpha</c>).</summary>
@@ -69,47 +44,15 @@ public sealed class RmsPropOptimizer : IOptimizer
     public float Epsilon { get; }
 
     /// <summary>The running average of the squared gradients, PyTorch's <c>square_avg</c> (state buffer 0).</summary>
-    public ReadOnlySpan<float> SquareAverage => _squareAverage;
+    public ReadOnlySpan<float> SquareAverage => StateBuffer(0);
 
     /// <inheritdoc />
-    public int StateBufferCount => 1;
-
-    /// <inheritdoc />
-    public string GetStateBufferName(int index)
+    public override void Step(Span<float> parameters, ReadOnlySpan<float> gradients)
     {
-        OptimizerArguments.Index(index, 1);
-        return "square_avg";
-    }
-
-    /// <inheritdoc />
-    public ReadOnlySpan<float> GetStateBuffer(int index)
-    {
-        OptimizerArguments.Index(index, 1);
-        return _squareAverage;
-    }
-
-    /// <inheritdoc />
-    public void LoadState(long stepCount, ReadOnlySpan<float> stateBuffers)
-    {
-        OptimizerArguments.State(stepCount, stateBuffers.Length, _count);
-        stateBuffers.CopyTo(_squareAverage);
-        _stepCount = stepCount;
-    }
-
-    /// <inheritdoc />
-    public void Reset()
-    {
-        Array.Clear(_squareAverage);
-        _stepCount = 0;
-    }
-
-    /// <inheritdoc />
-    public void Step(Span<float> parameters, ReadOnlySpan<float> gradients)
-    {
-        OptimizerArguments.Spans(parameters.Length, gradients.Length, _count);
+        OptimizerArguments.Spans(parameters.Length, gradients.Length, ParameterCount);
         float negativeLearningRate = -LearningRate;
         float alpha = _alphaSingle, oneMinusAlpha = _oneMinusAlpha, epsilon = Epsilon;
-        Span<float> average = _squareAverage;
+        Span<float> average = StateBuffer(0);
 
         int i = 0;
         if (Fma.IsSupported)
@@ -118,7 +61,7 @@ public sealed class RmsPropOptimizer : IOptimizer
             Vector256<float> vAlpha = Vector256.Create(alpha);
             Vector256<float> vOneMinusAlpha = Vector256.Create(oneMinusAlpha);
             Vector256<float> vEpsilon = Vector256.Create(epsilon);
-            for (; i <= _count - 8; i += 8)
+            for (; i <= ParameterCount - 8; i += 8)
             {
                 Vector256<float> g = Vector256.Create(gradients.Slice(i, 8));
                 Vector256<float> a = Fma.MultiplyAdd(Avx.Multiply(vOneMinusAlpha, g), g, Avx.Multiply(Vector256.Create((ReadOnlySpan<float>)average.Slice(i, 8)), vAlpha));
@@ -127,13 +70,13 @@ public sealed class RmsPropOptimizer : IOptimizer
                 p.CopyTo(parameters.Slice(i, 8));
             }
         }
-        for (; i < _count; i++)
+        for (; i < ParameterCount; i++)
         {
             float g = gradients[i];
             float a = MathF.FusedMultiplyAdd(oneMinusAlpha * g, g, average[i] * alpha);
             average[i] = a;
             parameters[i] += negativeLearningRate * g / (MathF.Sqrt(a) + epsilon);
         }
-        _stepCount++;
+        CountStep();
     }
 }

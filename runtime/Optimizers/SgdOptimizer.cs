@@ -14,12 +14,8 @@ namespace RnnGen;
 /// in float32, in PyTorch's order of operations: the parameter update is a fused multiply-add, as PyTorch's CPU
 /// kernel for <c>add_(d, alpha=−lr)</c> computes it; the result is the same on every machine.
 /// </summary>
-public sealed class SgdOptimizer : IOptimizer
+public sealed class SgdOptimizer : Optimizer
 {
-    private readonly int _count;
-    private readonly float[] _momentumBuffer; // empty without momentum, as PyTorch keeps no buffer then
-    private float _learningRate;
-    private long _stepCount;
 
     /// <summary>Creates an SGD optimizer for <paramref name="parameterCount"/> parameters.</summary>
     /// <param name="parameterCount">Number of parameters; positive.</param>
@@ -27,31 +23,10 @@ public sealed class SgdOptimizer : IOptimizer
     /// <param name="momentum">PyTorch's <c>momentum</c>; finite, ≥ 0. Zero keeps no state.</param>
     /// <exception cref="ArgumentOutOfRangeException">An argument is outside its range.</exception>
     public SgdOptimizer(int parameterCount, float learningRate, float momentum = 0f)
+        : base(parameterCount, learningRate, momentum > 0f ? new[] { "momentum_buffer" } : Array.Empty<string>()) // PyTorch keeps no buffer without momentum
     {
-        OptimizerArguments.ParameterCount(parameterCount, 1);
-        OptimizerArguments.NonNegative(learningRate, nameof(learningRate));
         OptimizerArguments.NonNegative(momentum, nameof(momentum));
-        _count = parameterCount;
-        LearningRate = learningRate;
         Momentum = momentum;
-        _momentumBuffer = momentum != 0f ? new float[parameterCount] : Array.Empty<float>();
-    }
-
-    /// <inheritdoc />
-    public int ParameterCount => _count;
-
-    /// <inheritdoc />
-    public long StepCount => _stepCount;
-
-    /// <inheritdoc />
-    public float LearningRate
-    {
-        get => _learningRate;
-        set
-        {
-            OptimizerArguments.NonNegative(value, nameof(value));
-            _learningRate = value;
-        }
     }
 
     /// <summary>The momentum factor (PyTorch's <c>momentum</c>); zero for plain gradient descent.</summary>
@@ -61,71 +36,39 @@ public sealed class SgdOptimizer : IOptimizer
     /// PyTorch's <c>momentum_buffer</c> (state buffer 0 when <see cref="Momentum"/> is not zero; empty otherwise).
     /// Before the first step it holds zeros and is not read: the first step copies the gradients into it.
     /// </summary>
-    public ReadOnlySpan<float> MomentumBuffer => _momentumBuffer;
+    public ReadOnlySpan<float> MomentumBuffer => StateBufferCount == 0 ? ReadOnlySpan<float>.Empty : StateBuffer(0);
 
     /// <inheritdoc />
-    public int StateBufferCount => _momentumBuffer.Length == 0 ? 0 : 1;
-
-    /// <inheritdoc />
-    public string GetStateBufferName(int index)
+    public override void Step(Span<float> parameters, ReadOnlySpan<float> gradients)
     {
-        OptimizerArguments.Index(index, StateBufferCount);
-        return "momentum_buffer";
-    }
-
-    /// <inheritdoc />
-    public ReadOnlySpan<float> GetStateBuffer(int index)
-    {
-        OptimizerArguments.Index(index, StateBufferCount);
-        return _momentumBuffer;
-    }
-
-    /// <inheritdoc />
-    public void LoadState(long stepCount, ReadOnlySpan<float> stateBuffers)
-    {
-        OptimizerArguments.State(stepCount, stateBuffers.Length, _momentumBuffer.Length);
-        stateBuffers.CopyTo(_momentumBuffer);
-        _stepCount = stepCount;
-    }
-
-    /// <inheritdoc />
-    public void Reset()
-    {
-        Array.Clear(_momentumBuffer);
-        _stepCount = 0;
-    }
-
-    /// <inheritdoc />
-    public void Step(Span<float> parameters, ReadOnlySpan<float> gradients)
-    {
-        OptimizerArguments.Spans(parameters.Length, gradients.Length, _count);
+        OptimizerArguments.Spans(parameters.Length, gradients.Length, ParameterCount);
         float negativeLearningRate = -LearningRate;
         ReadOnlySpan<float> direction = gradients;
-        if (_momentumBuffer.Length != 0)
+        if (StateBufferCount != 0)
         {
             UpdateMomentum(gradients);
-            direction = _momentumBuffer;
+            direction = StateBuffer(0);
         }
 
         int i = 0;
         if (Fma.IsSupported)
         {
             Vector256<float> vRate = Vector256.Create(negativeLearningRate);
-            for (; i <= _count - 8; i += 8)
+            for (; i <= ParameterCount - 8; i += 8)
             {
                 Vector256<float> p = Fma.MultiplyAdd(Vector256.Create(direction.Slice(i, 8)), vRate, Vector256.Create((ReadOnlySpan<float>)parameters.Slice(i, 8)));
                 p.CopyTo(parameters.Slice(i, 8));
             }
         }
-        for (; i < _count; i++)
+        for (; i < ParameterCount; i++)
             parameters[i] = MathF.FusedMultiplyAdd(direction[i], negativeLearningRate, parameters[i]);
-        _stepCount++;
+        CountStep();
     }
 
     private void UpdateMomentum(ReadOnlySpan<float> gradients)
     {
-        Span<float> buffer = _momentumBuffer;
-        if (_stepCount == 0)
+        Span<float> buffer = StateBuffer(0);
+        if (StepCount == 0)
         {
             gradients.CopyTo(buffer);
             return;
@@ -136,13 +79,13 @@ public sealed class SgdOptimizer : IOptimizer
         if (Avx.IsSupported)
         {
             Vector256<float> vMomentum = Vector256.Create(momentum);
-            for (; i <= _count - 8; i += 8)
+            for (; i <= ParameterCount - 8; i += 8)
             {
                 Vector256<float> b = Avx.Add(Avx.Multiply(Vector256.Create((ReadOnlySpan<float>)buffer.Slice(i, 8)), vMomentum), Vector256.Create(gradients.Slice(i, 8)));
                 b.CopyTo(buffer.Slice(i, 8));
             }
         }
-        for (; i < _count; i++)
+        for (; i < ParameterCount; i++)
             buffer[i] = buffer[i] * momentum + gradients[i];
     }
 }
