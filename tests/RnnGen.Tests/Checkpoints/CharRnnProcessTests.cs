@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
@@ -20,29 +19,7 @@ public sealed class CharRnnProcessTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    private (int Code, string Out, string Error) Run(params string[] args)
-    {
-        string host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } path && File.Exists(path) ? path : "dotnet";
-        var start = new ProcessStartInfo(host)
-        {
-            WorkingDirectory = _folder,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "CharRnn.dll"));
-        foreach (string arg in args)
-            start.ArgumentList.Add(arg);
-        using Process process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(120_000))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException("CharRnn " + string.Join(" ", args) + " ran for more than 2 minutes.");
-        }
-        return (process.ExitCode, output.Result, error.Result);
-    }
+    private (int Code, string Out, string Error) Run(params string[] args) => Cli.CharRnnProcess.Run(_folder, args);
 
     [Theory]
     [InlineData("lstm", 60, 30)]  // Adam

@@ -1,0 +1,89 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+
+namespace CharRnn;
+
+/// <summary>One point of the loss curve: the smoothed training loss and, when there is a held-out part, the validation loss.</summary>
+internal readonly record struct LossPoint(long Step, float TrainingLoss, float? ValidationLoss);
+
+/// <summary>Draws the training and validation loss against the step as a self-contained SVG image.</summary>
+internal static class LossPlot
+{
+    private const int Width = 800;
+    private const int Height = 440;
+    private const int Left = 70;
+    private const int Right = 24;
+    private const int Top = 48;
+    private const int Bottom = 56;
+    private const int YTicks = 6;
+    private const int XTicks = 6;
+    private const string TrainingColour = "#2166ac";
+    private const string ValidationColour = "#d6604d";
+
+    /// <summary>The SVG text for <paramref name="points"/> (in step order), with <paramref name="title"/> above the plot.</summary>
+    public static string Svg(IReadOnlyList<LossPoint> points, string title)
+    {
+        if (points.Count == 0)
+            throw new ArgumentException("A loss curve needs at least one point.", nameof(points));
+        long firstStep = points[0].Step, lastStep = points[^1].Step;
+        if (lastStep == firstStep)
+            lastStep = firstStep + 1;
+        IEnumerable<float> losses = points.Select(p => p.TrainingLoss).Concat(points.Where(p => p.ValidationLoss.HasValue).Select(p => p.ValidationLoss!.Value));
+        float low = losses.Min(), high = losses.Max();
+        double yMin = Math.Floor(low * 10) / 10, yMax = Math.Ceiling(high * 10) / 10;
+        if (yMax - yMin < 0.1)
+            yMax = yMin + 0.1;
+
+        double X(long step) => Left + (double)(step - firstStep) / (lastStep - firstStep) * (Width - Left - Right);
+        double Y(double loss) => Top + (yMax - loss) / (yMax - yMin) * (Height - Top - Bottom);
+        static string F(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
+
+        var svg = new StringBuilder();
+        svg.AppendLine(CultureInfo.InvariantCulture, $"""<svg xmlns="http://www.w3.org/2000/svg" width="{Width}" height="{Height}" viewBox="0 0 {Width} {Height}" font-family="sans-serif" font-size="12">""");
+        svg.AppendLine(CultureInfo.InvariantCulture, $"""<rect width="{Width}" height="{Height}" fill="white"/>""");
+        svg.AppendLine(CultureInfo.InvariantCulture, $"""<text x="{Width / 2}" y="24" text-anchor="middle" font-size="15">{Escape(title)}</text>""");
+        for (int i = 0; i <= YTicks; i++)
+        {
+            double loss = yMin + (yMax - yMin) * i / YTicks;
+            svg.AppendLine(CultureInfo.InvariantCulture, $"""<line x1="{Left}" x2="{Width - Right}" y1="{F(Y(loss))}" y2="{F(Y(loss))}" stroke="#e0e0e0"/>""");
+            svg.AppendLine(CultureInfo.InvariantCulture, $"""<text x="{Left - 8}" y="{F(Y(loss) + 4)}" text-anchor="end">{loss.ToString("0.00", CultureInfo.InvariantCulture)}</text>""");
+        }
+        for (int i = 0; i <= XTicks; i++)
+        {
+            long step = firstStep + (lastStep - firstStep) * i / XTicks;
+            svg.AppendLine(CultureInfo.InvariantCulture, $"""<line x1="{F(X(step))}" x2="{F(X(step))}" y1="{Height - Bottom}" y2="{Height - Bottom + 5}" stroke="#333"/>""");
+            svg.AppendLine(CultureInfo.InvariantCulture, $"""<text x="{F(X(step))}" y="{Height - Bottom + 20}" text-anchor="middle">{step.ToString("N0", CultureInfo.InvariantCulture)}</text>""");
+        }
+        svg.AppendLine(CultureInfo.InvariantCulture, $"""<rect x="{Left}" y="{Top}" width="{Width - Left - Right}" height="{Height - Top - Bottom}" fill="none" stroke="#333"/>""");
+        svg.AppendLine(CultureInfo.InvariantCulture, $"""<text x="{(Width + Left - Right) / 2}" y="{Height - 12}" text-anchor="middle">optimizer step</text>""");
+        svg.AppendLine(CultureInfo.InvariantCulture, $"""<text x="16" y="{(Height + Top - Bottom) / 2}" text-anchor="middle" transform="rotate(-90 16 {(Height + Top - Bottom) / 2})">loss (nats per character)</text>""");
+
+        string Polyline(IEnumerable<(long Step, float Loss)> curve, string colour, string id) =>
+            $"""<polyline id="{id}" fill="none" stroke="{colour}" stroke-width="2" points="{string.Join(" ", curve.Select(p => F(X(p.Step)) + "," + F(Y(p.Loss))))}"/>""";
+        svg.AppendLine(Polyline(points.Select(p => (p.Step, p.TrainingLoss)), TrainingColour, "training"));
+        var validation = points.Where(p => p.ValidationLoss.HasValue).Select(p => (p.Step, p.ValidationLoss!.Value)).ToList();
+        if (validation.Count > 0)
+            svg.AppendLine(Polyline(validation, ValidationColour, "validation"));
+
+        int legendX = Width - Right - 190;
+        svg.AppendLine(CultureInfo.InvariantCulture, $"""<line x1="{legendX}" x2="{legendX + 24}" y1="{Top + 16}" y2="{Top + 16}" stroke="{TrainingColour}" stroke-width="2"/><text x="{legendX + 30}" y="{Top + 20}">training (smoothed)</text>""");
+        if (validation.Count > 0)
+            svg.AppendLine(CultureInfo.InvariantCulture, $"""<line x1="{legendX}" x2="{legendX + 24}" y1="{Top + 34}" y2="{Top + 34}" stroke="{ValidationColour}" stroke-width="2"/><text x="{legendX + 30}" y="{Top + 38}">validation (held out)</text>""");
+        svg.AppendLine("</svg>");
+        return svg.ToString();
+    }
+
+    /// <summary>Writes <see cref="Svg"/> to <paramref name="path"/> (through a temporary file, so a failed write leaves the old one).</summary>
+    public static void Write(string path, IReadOnlyList<LossPoint> points, string title)
+    {
+        string temporary = path + ".tmp";
+        File.WriteAllText(temporary, Svg(points, title), new UTF8Encoding(false));
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    private static string Escape(string text) => text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
+}
