@@ -19,8 +19,7 @@ internal static class LossPlot
     private const int Right = 24;
     private const int Top = 48;
     private const int Bottom = 56;
-    private const int YTicks = 6;
-    private const int XTicks = 6;
+    private const int Ticks = 6;
     private const string TrainingColour = "#2166ac";
     private const string ValidationColour = "#d6604d";
 
@@ -29,14 +28,15 @@ internal static class LossPlot
     {
         if (points.Count == 0)
             throw new ArgumentException("A loss curve needs at least one point.", nameof(points));
-        long firstStep = points[0].Step, lastStep = points[^1].Step;
-        if (lastStep == firstStep)
-            lastStep = firstStep + 1;
+        // A fresh run's axis starts at step 0; a resumed run's at the first step it reports.
+        long firstStep = points.Count > 1 && points[0].Step <= points[1].Step - points[0].Step ? 0 : points[0].Step;
+        long lastStep = Math.Max(points[^1].Step, firstStep + 1);
         IEnumerable<float> losses = points.Select(p => p.TrainingLoss).Concat(points.Where(p => p.ValidationLoss.HasValue).Select(p => p.ValidationLoss!.Value));
-        float low = losses.Min(), high = losses.Max();
-        double yMin = Math.Floor(low * 10) / 10, yMax = Math.Ceiling(high * 10) / 10;
-        if (yMax - yMin < 0.1)
-            yMax = yMin + 0.1;
+        double yStep = NiceStep(losses.Max() - losses.Min(), Ticks);
+        double yMin = Math.Floor(losses.Min() / yStep) * yStep, yMax = Math.Ceiling(losses.Max() / yStep) * yStep;
+        if (yMax <= yMin)
+            yMax = yMin + yStep;
+        double xStep = Math.Max(1, NiceStep(lastStep - firstStep, Ticks));
 
         double X(long step) => Left + (double)(step - firstStep) / (lastStep - firstStep) * (Width - Left - Right);
         double Y(double loss) => Top + (yMax - loss) / (yMax - yMin) * (Height - Top - Bottom);
@@ -46,15 +46,13 @@ internal static class LossPlot
         svg.AppendLine(CultureInfo.InvariantCulture, $"""<svg xmlns="http://www.w3.org/2000/svg" width="{Width}" height="{Height}" viewBox="0 0 {Width} {Height}" font-family="sans-serif" font-size="12">""");
         svg.AppendLine(CultureInfo.InvariantCulture, $"""<rect width="{Width}" height="{Height}" fill="white"/>""");
         svg.AppendLine(CultureInfo.InvariantCulture, $"""<text x="{Width / 2}" y="24" text-anchor="middle" font-size="15">{Escape(title)}</text>""");
-        for (int i = 0; i <= YTicks; i++)
+        for (double loss = yMin; loss <= yMax + yStep / 2; loss += yStep)
         {
-            double loss = yMin + (yMax - yMin) * i / YTicks;
             svg.AppendLine(CultureInfo.InvariantCulture, $"""<line x1="{Left}" x2="{Width - Right}" y1="{F(Y(loss))}" y2="{F(Y(loss))}" stroke="#e0e0e0"/>""");
             svg.AppendLine(CultureInfo.InvariantCulture, $"""<text x="{Left - 8}" y="{F(Y(loss) + 4)}" text-anchor="end">{loss.ToString("0.00", CultureInfo.InvariantCulture)}</text>""");
         }
-        for (int i = 0; i <= XTicks; i++)
+        for (long step = (long)(Math.Ceiling(firstStep / xStep) * xStep); step <= lastStep; step += (long)xStep)
         {
-            long step = firstStep + (lastStep - firstStep) * i / XTicks;
             svg.AppendLine(CultureInfo.InvariantCulture, $"""<line x1="{F(X(step))}" x2="{F(X(step))}" y1="{Height - Bottom}" y2="{Height - Bottom + 5}" stroke="#333"/>""");
             svg.AppendLine(CultureInfo.InvariantCulture, $"""<text x="{F(X(step))}" y="{Height - Bottom + 20}" text-anchor="middle">{step.ToString("N0", CultureInfo.InvariantCulture)}</text>""");
         }
@@ -83,6 +81,17 @@ internal static class LossPlot
         string temporary = path + ".tmp";
         File.WriteAllText(temporary, Svg(points, title), new UTF8Encoding(false));
         File.Move(temporary, path, overwrite: true);
+    }
+
+    /// <summary>A tick spacing of 1, 2 or 5 times a power of ten that cuts <paramref name="range"/> into about <paramref name="ticks"/> parts.</summary>
+    internal static double NiceStep(double range, int ticks)
+    {
+        if (!(range > 0))
+            return 0.1;
+        double raw = range / ticks;
+        double power = Math.Pow(10, Math.Floor(Math.Log10(raw)));
+        double fraction = raw / power;
+        return (fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10) * power;
     }
 
     private static string Escape(string text) => text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);

@@ -31,7 +31,8 @@ else
   checkpoint="$work/m.safetensors" png="$work/page.png"
   charrnn --steps 300 --report-every 100 --sample-every 1000 --sample-length 20 --save "$checkpoint" > "$work/train.txt"
 fi
-charrnn visualize --checkpoint "$checkpoint" --length "$length" --output "$work/page.html" "$@" | tee "$work/visualize.txt"
+[[ " $* " == *" --length "* ]] || set -- --length "$length" "$@"
+charrnn visualize --checkpoint "$checkpoint" --output "$work/page.html" "$@" | tee "$work/visualize.txt"
 length=$(sed -n "s/^wrote '.*': \([0-9,]*\) characters.*/\1/p" "$work/visualize.txt" | tr -d ,)
 
 flags=(--headless --no-sandbox --disable-gpu --disable-dev-shm-usage --disable-background-networking --disable-extensions
