@@ -478,12 +478,23 @@ public sealed partial class RnnGenerator
                             cell = cell.Slice(0, HiddenSize);
                             nextCell = nextCell.Slice(0, HiddenSize);
                             next = next.Slice(0, HiddenSize);
-                            for (int j = 0; j < HiddenSize; j++)
+                            int j = 0;
+                            if (UseAvx2)
+                            {
+                                ref float gate = ref MemoryMarshal.GetReference(gates);
+                                for (; j <= HiddenSize - Lanes; j += Lanes)
+                                {
+                                    Vector256<float> c = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref gate, (nuint)(HiddenSize + j)), Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(cell), (nuint)j),
+                                        Vector256.LoadUnsafe(ref gate, (nuint)j) * Vector256.LoadUnsafe(ref gate, (nuint)(2 * HiddenSize + j)));
+                                    c.StoreUnsafe(ref MemoryMarshal.GetReference(nextCell), (nuint)j);
+                                    (VectorMath.Tanh(c) * Vector256.LoadUnsafe(ref gate, (nuint)(3 * HiddenSize + j))).StoreUnsafe(ref MemoryMarshal.GetReference(next), (nuint)j);
+                                }
+                            }
+                            for (; j < HiddenSize; j++)
+                            {
                                 nextCell[j] = gates[HiddenSize + j] * cell[j] + gates[j] * gates[2 * HiddenSize + j];
-                            nextCell.CopyTo(next);
-                            ApplyTanh(next);
-                            for (int j = 0; j < HiddenSize; j++)
-                                next[j] *= gates[3 * HiddenSize + j];
+                                next[j] = MathF.Tanh(nextCell[j]) * gates[3 * HiddenSize + j];
+                            }
                         }
 
                         /// <summary>
@@ -494,7 +505,33 @@ public sealed partial class RnnGenerator
                         {
                             gates = gates.Slice(0, GateRows);
                             delta = delta.Slice(0, GateRows);
-                            for (int j = 0; j < HiddenSize; j++)
+                            cell = cell.Slice(0, HiddenSize);
+                            nextCell = nextCell.Slice(0, HiddenSize);
+                            dh = dh.Slice(0, HiddenSize);
+                            dc = dc.Slice(0, HiddenSize);
+                            int j = 0;
+                            if (UseAvx2)
+                            {
+                                ref float gate = ref MemoryMarshal.GetReference(gates);
+                                ref float d = ref MemoryMarshal.GetReference(delta);
+                                Vector256<float> one = Vector256.Create(1f);
+                                for (; j <= HiddenSize - Lanes; j += Lanes)
+                                {
+                                    Vector256<float> i = Vector256.LoadUnsafe(ref gate, (nuint)j);
+                                    Vector256<float> f = Vector256.LoadUnsafe(ref gate, (nuint)(HiddenSize + j));
+                                    Vector256<float> g = Vector256.LoadUnsafe(ref gate, (nuint)(2 * HiddenSize + j));
+                                    Vector256<float> o = Vector256.LoadUnsafe(ref gate, (nuint)(3 * HiddenSize + j));
+                                    Vector256<float> tc = VectorMath.Tanh(Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(nextCell), (nuint)j));
+                                    Vector256<float> dhj = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(dh), (nuint)j);
+                                    Vector256<float> dcj = Fma.MultiplyAdd(dhj * o, one - tc * tc, Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(dc), (nuint)j));
+                                    (dcj * g * i * (one - i)).StoreUnsafe(ref d, (nuint)j);
+                                    (dcj * Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(cell), (nuint)j) * f * (one - f)).StoreUnsafe(ref d, (nuint)(HiddenSize + j));
+                                    (dcj * i * (one - g * g)).StoreUnsafe(ref d, (nuint)(2 * HiddenSize + j));
+                                    (dhj * tc * o * (one - o)).StoreUnsafe(ref d, (nuint)(3 * HiddenSize + j));
+                                    (dcj * f).StoreUnsafe(ref MemoryMarshal.GetReference(dc), (nuint)j);
+                                }
+                            }
+                            for (; j < HiddenSize; j++)
                             {
                                 float i = gates[j], f = gates[HiddenSize + j], g = gates[2 * HiddenSize + j], o = gates[3 * HiddenSize + j];
                                 float tc = MathF.Tanh(nextCell[j]);
@@ -599,7 +636,15 @@ public sealed partial class RnnGenerator
                 private static void AddTo(Span<float> target, ReadOnlySpan<float> values)
                 {
                     target = target.Slice(0, values.Length);
-                    for (int i = 0; i < values.Length; i++)
+                    int i = 0;
+                    if (UseAvx2)
+                    {
+                        ref float t = ref MemoryMarshal.GetReference(target);
+                        ref float v = ref MemoryMarshal.GetReference(values);
+                        for (; i <= values.Length - Lanes; i += Lanes)
+                            (Vector256.LoadUnsafe(ref t, (nuint)i) + Vector256.LoadUnsafe(ref v, (nuint)i)).StoreUnsafe(ref t, (nuint)i);
+                    }
+                    for (; i < values.Length; i++)
                         target[i] += values[i];
                 }
 

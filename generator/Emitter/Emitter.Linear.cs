@@ -9,8 +9,14 @@ public sealed partial class RnnGenerator
         /// <summary>Rows a matrix–vector kernel keeps in independent accumulators (enough to cover the FMA latency).</summary>
         private const int RowBlock = 8;
 
-        /// <summary>Vector256 accumulators a transposed or outer-product kernel keeps per column strip.</summary>
-        private const int ColumnBlock = 4;
+        /// <summary>
+        /// Vector256 accumulators a transposed or outer-product kernel keeps per column strip: eight independent FMA
+        /// chains cover the FMA latency at two FMAs per cycle; narrower strips (four, then one vector) take the rest.
+        /// </summary>
+        private const int ColumnBlock = 8;
+
+        /// <summary>The strip width used for the columns left after the <see cref="ColumnBlock"/>-wide strips.</summary>
+        private const int NarrowColumnBlock = 4;
 
         private const int Lanes = 8;
 
@@ -221,27 +227,28 @@ public sealed partial class RnnGenerator
         }
 
         /// <summary>
-        /// Loops over the columns in strips: <see cref="ColumnBlock"/> vectors at a time, then single vectors, then the
-        /// scalar tail — each written only when the column count needs it. Inside, <c>c</c> is the strip's first column.
+        /// Walks the columns in strips: <see cref="ColumnBlock"/> vectors at a time, then <see cref="NarrowColumnBlock"/>,
+        /// then single vectors, then the scalar tail — each written only when the column count needs it. Inside,
+        /// <c>c</c> is the strip's first column.
         /// </summary>
         private static void WriteColumnStrips(SourceWriter w, int columns, System.Action<int> strip, System.Action tail)
         {
-            int wide = ColumnBlock * Lanes;
-            bool hasWide = columns >= wide, hasSingle = columns % wide >= Lanes, hasTail = columns % Lanes != 0;
             w.Line("int c = 0;");
-            if (hasWide)
+            int left = columns;
+            foreach (int width in new[] { ColumnBlock, NarrowColumnBlock, 1 })
             {
-                w.Open("for (; c <= Columns - " + SourceWriter.Int(wide) + "; c += " + SourceWriter.Int(wide) + ")");
-                strip(ColumnBlock);
+                int span = width * Lanes;
+                if (left < span)
+                    continue;
+                // A loop only where more than one strip of this width can fit; the last strips of a width run once.
+                w.Open((left >= 2 * span ? "for (; c <= Columns - " : "if (c <= Columns - ") + SourceWriter.Int(span) + (left >= 2 * span ? "; c += " + SourceWriter.Int(span) + ")" : ")"));
+                strip(width);
+                if (left < 2 * span)
+                    w.Line("c += " + SourceWriter.Int(span) + ";");
                 w.Close();
+                left %= span;
             }
-            if (hasSingle)
-            {
-                w.Open("for (; c <= Columns - Lanes; c += Lanes)");
-                strip(1);
-                w.Close();
-            }
-            if (hasTail)
+            if (left > 0)
             {
                 w.Open("for (; c < Columns; c++)");
                 tail();
