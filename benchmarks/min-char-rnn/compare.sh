@@ -27,10 +27,10 @@ echo "$numpy_line"
 # RnnGen: the CharRnn sample's min-char-rnn model, one progress line for the whole run, no sampling during training.
 dotnet build -c Release "$root/samples/CharRnn/CharRnn.csproj" --verbosity quiet --nologo > /dev/null
 rnngen_out="$(dotnet run -c Release --no-build --project "$root/samples/CharRnn/CharRnn.csproj" -- --cell rnn --corpus "$corpus" \
-    --steps "$rnngen_steps" --report-every "$rnngen_steps" --sample-every $((rnngen_steps + 1)) --sample-length 1)"
+    --steps "$rnngen_steps" --report-every "$rnngen_steps" --sample-every $((rnngen_steps + 1)) --sample-length 1 --holdout 0 --progress plain)"
 progress="$(grep -E '^step ' <<< "$rnngen_out" | tail -1)"
 rnngen_cps="$(sed -E 's/.* ([0-9,]+) chars\/s.*/\1/' <<< "$progress" | tr -d ,)"
-rnngen_seconds="$(sed -E 's/.* ([0-9.]+) s$/\1/' <<< "$progress")"
+rnngen_seconds="$(awk -v c=$((rnngen_steps * 25)) -v r="$rnngen_cps" 'BEGIN { printf "%.1f", c / r }')"
 echo "min-char-rnn impl=rnngen chars_per_second=$rnngen_cps steps=$rnngen_steps chars=$((rnngen_steps * 25)) seconds=$rnngen_seconds hidden=100 vocab=96 window=25 ($progress)"
 
 numpy_cps="$(sed -E 's/.*chars_per_second=([0-9.]+).*/\1/' <<< "$numpy_line")"
