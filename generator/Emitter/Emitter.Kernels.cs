@@ -556,21 +556,37 @@ public sealed partial class RnnGenerator
                         {
                             gates = gates.Slice(0, GateRows);
                             recurrentGates = recurrentGates.Slice(0, GateRows);
-                            for (int j = 0; j < 2 * HiddenSize; j++)
-                                gates[j] += recurrentGates[j];
-                            ApplySigmoid(gates.Slice(0, 2 * HiddenSize));
-                            candidate = candidate.Slice(0, HiddenSize);
-                            for (int j = 0; j < HiddenSize; j++)
-                            {
-                                candidate[j] = recurrentGates[2 * HiddenSize + j];
-                                gates[2 * HiddenSize + j] += gates[j] * candidate[j];
-                            }
-                            ApplyTanh(gates.Slice(2 * HiddenSize, HiddenSize));
+                            h = h.Slice(0, HiddenSize);
                             next = next.Slice(0, HiddenSize);
-                            for (int j = 0; j < HiddenSize; j++)
+                            candidate = candidate.Slice(0, HiddenSize);
+                            int j = 0;
+                            if (UseAvx2)
                             {
-                                float z = gates[HiddenSize + j];
-                                next[j] = (1f - z) * gates[2 * HiddenSize + j] + z * h[j];
+                                ref float gate = ref MemoryMarshal.GetReference(gates);
+                                ref float recurrent = ref MemoryMarshal.GetReference(recurrentGates);
+                                for (; j <= HiddenSize - Lanes; j += Lanes)
+                                {
+                                    Vector256<float> r = VectorMath.Sigmoid(Vector256.LoadUnsafe(ref gate, (nuint)j) + Vector256.LoadUnsafe(ref recurrent, (nuint)j));
+                                    Vector256<float> z = VectorMath.Sigmoid(Vector256.LoadUnsafe(ref gate, (nuint)(HiddenSize + j)) + Vector256.LoadUnsafe(ref recurrent, (nuint)(HiddenSize + j)));
+                                    Vector256<float> c = Vector256.LoadUnsafe(ref recurrent, (nuint)(2 * HiddenSize + j));
+                                    Vector256<float> n = VectorMath.Tanh(Fma.MultiplyAdd(r, c, Vector256.LoadUnsafe(ref gate, (nuint)(2 * HiddenSize + j))));
+                                    r.StoreUnsafe(ref gate, (nuint)j);
+                                    z.StoreUnsafe(ref gate, (nuint)(HiddenSize + j));
+                                    n.StoreUnsafe(ref gate, (nuint)(2 * HiddenSize + j));
+                                    c.StoreUnsafe(ref MemoryMarshal.GetReference(candidate), (nuint)j);
+                                    Fma.MultiplyAdd(z, Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(h), (nuint)j) - n, n).StoreUnsafe(ref MemoryMarshal.GetReference(next), (nuint)j);
+                                }
+                            }
+                            for (; j < HiddenSize; j++)
+                            {
+                                float r = 1f / (1f + MathF.Exp(-(gates[j] + recurrentGates[j])));
+                                float z = 1f / (1f + MathF.Exp(-(gates[HiddenSize + j] + recurrentGates[HiddenSize + j])));
+                                candidate[j] = recurrentGates[2 * HiddenSize + j];
+                                float n = MathF.Tanh(gates[2 * HiddenSize + j] + r * candidate[j]);
+                                gates[j] = r;
+                                gates[HiddenSize + j] = z;
+                                gates[2 * HiddenSize + j] = n;
+                                next[j] = (1f - z) * n + z * h[j];
                             }
                         }
 
@@ -583,7 +599,35 @@ public sealed partial class RnnGenerator
                             gates = gates.Slice(0, GateRows);
                             deltaInput = deltaInput.Slice(0, GateRows);
                             deltaRecurrent = deltaRecurrent.Slice(0, GateRows);
-                            for (int j = 0; j < HiddenSize; j++)
+                            candidate = candidate.Slice(0, HiddenSize);
+                            h = h.Slice(0, HiddenSize);
+                            dh = dh.Slice(0, HiddenSize);
+                            int j = 0;
+                            if (UseAvx2)
+                            {
+                                ref float gate = ref MemoryMarshal.GetReference(gates);
+                                ref float input = ref MemoryMarshal.GetReference(deltaInput);
+                                ref float recurrent = ref MemoryMarshal.GetReference(deltaRecurrent);
+                                Vector256<float> one = Vector256.Create(1f);
+                                for (; j <= HiddenSize - Lanes; j += Lanes)
+                                {
+                                    Vector256<float> r = Vector256.LoadUnsafe(ref gate, (nuint)j);
+                                    Vector256<float> z = Vector256.LoadUnsafe(ref gate, (nuint)(HiddenSize + j));
+                                    Vector256<float> n = Vector256.LoadUnsafe(ref gate, (nuint)(2 * HiddenSize + j));
+                                    Vector256<float> d = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(dh), (nuint)j);
+                                    Vector256<float> dn = d * (one - z) * (one - n * n);
+                                    Vector256<float> dr = dn * Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(candidate), (nuint)j) * r * (one - r);
+                                    Vector256<float> dz = d * (Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(h), (nuint)j) - n) * z * (one - z);
+                                    dr.StoreUnsafe(ref input, (nuint)j);
+                                    dz.StoreUnsafe(ref input, (nuint)(HiddenSize + j));
+                                    dn.StoreUnsafe(ref input, (nuint)(2 * HiddenSize + j));
+                                    dr.StoreUnsafe(ref recurrent, (nuint)j);
+                                    dz.StoreUnsafe(ref recurrent, (nuint)(HiddenSize + j));
+                                    (dn * r).StoreUnsafe(ref recurrent, (nuint)(2 * HiddenSize + j));
+                                    (d * z).StoreUnsafe(ref MemoryMarshal.GetReference(dh), (nuint)j);
+                                }
+                            }
+                            for (; j < HiddenSize; j++)
                             {
                                 float r = gates[j], z = gates[HiddenSize + j], n = gates[2 * HiddenSize + j];
                                 float d = dh[j];
@@ -608,7 +652,18 @@ public sealed partial class RnnGenerator
                         private static void ActivationBackward(ReadOnlySpan<float> hidden, ReadOnlySpan<float> dh, Span<float> delta)
                         {
                             delta = delta.Slice(0, HiddenSize);
-                            for (int j = 0; j < HiddenSize; j++)
+                            hidden = hidden.Slice(0, HiddenSize);
+                            dh = dh.Slice(0, HiddenSize);
+                            int j = 0;
+                            if (UseAvx2)
+                            {
+                                for (; j <= HiddenSize - Lanes; j += Lanes)
+                                {
+                                    Vector256<float> positive = Avx.CompareGreaterThan(Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(hidden), (nuint)j), Vector256<float>.Zero);
+                                    Avx.And(positive, Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(dh), (nuint)j)).StoreUnsafe(ref MemoryMarshal.GetReference(delta), (nuint)j);
+                                }
+                            }
+                            for (; j < HiddenSize; j++)
                                 delta[j] = hidden[j] > 0f ? dh[j] : 0f;
                         }
 
@@ -620,7 +675,19 @@ public sealed partial class RnnGenerator
                         private static void ActivationBackward(ReadOnlySpan<float> hidden, ReadOnlySpan<float> dh, Span<float> delta)
                         {
                             delta = delta.Slice(0, HiddenSize);
-                            for (int j = 0; j < HiddenSize; j++)
+                            hidden = hidden.Slice(0, HiddenSize);
+                            dh = dh.Slice(0, HiddenSize);
+                            int j = 0;
+                            if (UseAvx2)
+                            {
+                                Vector256<float> one = Vector256.Create(1f);
+                                for (; j <= HiddenSize - Lanes; j += Lanes)
+                                {
+                                    Vector256<float> v = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(hidden), (nuint)j);
+                                    (Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(dh), (nuint)j) * (one - v * v)).StoreUnsafe(ref MemoryMarshal.GetReference(delta), (nuint)j);
+                                }
+                            }
+                            for (; j < HiddenSize; j++)
                                 delta[j] = dh[j] * (1f - hidden[j] * hidden[j]);
                         }
 
