@@ -725,7 +725,16 @@ public sealed partial class RnnGenerator
                         target = target.Slice(0, GateRows);
                         a = a.Slice(0, GateRows);
                         b = b.Slice(0, GateRows);
-                        for (int i = 0; i < GateRows; i++)
+                        int i = 0;
+                        if (UseAvx2)
+                        {
+                            for (; i <= GateRows - Lanes; i += Lanes)
+                            {
+                                (Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(a), (nuint)i) + Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(b), (nuint)i))
+                                    .StoreUnsafe(ref MemoryMarshal.GetReference(target), (nuint)i);
+                            }
+                        }
+                        for (; i < GateRows; i++)
                             target[i] = a[i] + b[i];
                     }
 
