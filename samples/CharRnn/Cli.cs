@@ -76,7 +76,7 @@ internal static class Cli
         };
         progress.AcceptOnlyFromAmong("auto", "bar", "plain");
 
-        var command = new Command("train", "Train a model on a corpus and print progress, samples and the validation loss (the default command)")
+        var command = new Command("train", "Train a model on a corpus and print progress, samples and the validation loss (the default command).\n" + ExitCodes.Help)
         {
             cell, corpus, steps, seed, learningRate, temperature, sampleLength, reportEvery, sampleEvery, save, saveEvery, resume,
             holdout, validationChars, plot, progress,

@@ -77,6 +77,7 @@ internal abstract class TrainingDisplay
     private sealed class BarDisplay(ProgressTask task) : TrainingDisplay
     {
         private const int StepsPerUpdate = 10;
+        private static readonly TimeSpan s_refreshRate = TimeSpan.FromMilliseconds(250);
         private string? _error;
 
         public override int UpdateEvery => StepsPerUpdate;
@@ -84,7 +85,9 @@ internal abstract class TrainingDisplay
         public static int Run(long totalSteps, Func<TrainingDisplay, int> training)
         {
             BarDisplay? display = null;
-            int code = AnsiConsole.Progress()
+            Progress progress = AnsiConsole.Progress();
+            progress.RefreshRate = s_refreshRate; // redrawing costs the training loop's core; a few times a second is enough to read
+            int code = progress
                 .AutoClear(false)
                 .HideCompleted(false)
                 .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
