@@ -19,12 +19,8 @@ internal sealed class ActivationPage(string text, float[][] activations, int uni
     private const int GridCharacters = 500;
     private const double Quantization = 127;
 
-    public void Write(string path)
-    {
-        string temporary = path + ".tmp";
-        File.WriteAllText(temporary, Html(), new UTF8Encoding(false));
-        File.Move(temporary, path, overwrite: true);
-    }
+    /// <summary>Writes the page to <paramref name="path"/>, whole or not at all (<see cref="OutputPaths.WriteText"/>).</summary>
+    public void Write(string path) => OutputPaths.WriteText(path, Html());
 
     public string Html()
     {
@@ -121,10 +117,20 @@ internal sealed class ActivationPage(string text, float[][] activations, int uni
         return bytes;
     }
 
+    /// <summary>
+    /// One span per UTF-16 unit of the text, as the model reads it; a surrogate pair (an emoji) is drawn whole in the span
+    /// of its first half, and the second half's span stays empty, so the spans still line up with the activations.
+    /// </summary>
     private void AppendSpans(StringBuilder html, int unit, int length)
     {
         for (int t = 0; t < length; t++)
-            html.Append(CultureInfo.InvariantCulture, $"<span style=\"background:{Colour(activations[t][unit])}\">{Encode(text[t].ToString())}</span>");
+        {
+            char c = text[t];
+            string shown = char.IsHighSurrogate(c) && t + 1 < text.Length && char.IsLowSurrogate(text[t + 1]) ? text.Substring(t, 2)
+                : char.IsLowSurrogate(c) && t > 0 && char.IsHighSurrogate(text[t - 1]) ? ""
+                : c.ToString();
+            html.Append(CultureInfo.InvariantCulture, $"<span style=\"background:{Colour(activations[t][unit])}\">{Encode(shown)}</span>");
+        }
     }
 
     /// <summary>The colour of an activation, as the page's script computes it: white at 0, blue toward +1, red toward −1.</summary>

@@ -107,7 +107,7 @@ internal static class Cli
     {
         var checkpoint = Checkpoint("a checkpoint written by train --save (PATH or its training file)");
         var cell = CellOption("the model the checkpoint must hold (default: whichever it holds)");
-        var length = Int("--length", "characters to generate", 300, 1);
+        var length = Int("--length", "characters to generate", 300, 1, max: 10_000_000);
         var temperature = Temperature();
         var topK = Int("--top-k", "sample among the k most likely characters only (0: all)", 0, 0);
         var seed = Int("--seed", "seed for sampling", 42, int.MinValue);
@@ -146,7 +146,7 @@ internal static class Cli
         var cell = CellOption("the model the checkpoint must hold (default: whichever it holds)");
         var text = Path("--text", "UTF-8 text to read (default: the end of the embedded corpus, the part train holds out)");
         text.HelpName = "FILE";
-        var length = Int("--length", "characters of the text to show", 2000, 1);
+        var length = Int("--length", "characters of the text to show", 2000, 1, max: 100_000);
         var layer = new Option<int?>("--layer") { Description = "the layer to show, 1 = the first (default: the last)", HelpName = "N" };
         var signal = new Option<string?>("--signal") { Description = "cell: tanh of the LSTM's memory cell c (default for the LSTM); hidden: the hidden state h (default for the RNN)" };
         signal.AcceptOnlyFromAmong("cell", "hidden");
@@ -196,7 +196,7 @@ internal static class Cli
         CustomParser = r => Float(r, positive: false),
     };
 
-    private static Option<int> Int(string name, string description, int defaultValue, int min) => new(name)
+    private static Option<int> Int(string name, string description, int defaultValue, int min, int max = int.MaxValue) => new(name)
     {
         Description = description,
         HelpName = "N",
@@ -204,9 +204,11 @@ internal static class Cli
         CustomParser = r =>
         {
             string text = r.Tokens.Count == 1 ? r.Tokens[0].Value : "";
-            if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) || value < min)
+            if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) || value < min || value > max)
             {
-                r.AddError($"{name} takes a whole number ≥ {min.ToString(CultureInfo.InvariantCulture)}, not '{text}'");
+                r.AddError(max == int.MaxValue
+                    ? $"{name} takes a whole number ≥ {min.ToString(CultureInfo.InvariantCulture)}, not '{text}'"
+                    : $"{name} takes a whole number from {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString("N0", CultureInfo.InvariantCulture)}, not '{text}'");
                 return defaultValue;
             }
             return value;

@@ -7,7 +7,7 @@ using System.Text;
 
 namespace CharRnn;
 
-/// <summary>One point of the loss curve: the smoothed training loss and, when there is a held-out part, the validation loss.</summary>
+/// <summary>One point of the loss curve: the mean training loss since the previous point and, when there is a held-out part, the validation loss.</summary>
 internal readonly record struct LossPoint(long Step, float TrainingLoss, float? ValidationLoss);
 
 /// <summary>Draws the training and validation loss against the step as a self-contained SVG image.</summary>
@@ -68,20 +68,15 @@ internal static class LossPlot
             svg.AppendLine(Polyline(validation, ValidationColour, "validation"));
 
         int legendX = Width - Right - 190;
-        svg.AppendLine(CultureInfo.InvariantCulture, $"""<line x1="{legendX}" x2="{legendX + 24}" y1="{Top + 16}" y2="{Top + 16}" stroke="{TrainingColour}" stroke-width="2"/><text x="{legendX + 30}" y="{Top + 20}">training (smoothed)</text>""");
+        svg.AppendLine(CultureInfo.InvariantCulture, $"""<line x1="{legendX}" x2="{legendX + 24}" y1="{Top + 16}" y2="{Top + 16}" stroke="{TrainingColour}" stroke-width="2"/><text x="{legendX + 30}" y="{Top + 20}">training (mean per report)</text>""");
         if (validation.Count > 0)
             svg.AppendLine(CultureInfo.InvariantCulture, $"""<line x1="{legendX}" x2="{legendX + 24}" y1="{Top + 34}" y2="{Top + 34}" stroke="{ValidationColour}" stroke-width="2"/><text x="{legendX + 30}" y="{Top + 38}">validation (held out)</text>""");
         svg.AppendLine("</svg>");
         return svg.ToString();
     }
 
-    /// <summary>Writes <see cref="Svg"/> to <paramref name="path"/> (through a temporary file, so a failed write leaves the old one).</summary>
-    public static void Write(string path, IReadOnlyList<LossPoint> points, string title)
-    {
-        string temporary = path + ".tmp";
-        File.WriteAllText(temporary, Svg(points, title), new UTF8Encoding(false));
-        File.Move(temporary, path, overwrite: true);
-    }
+    /// <summary>Writes <see cref="Svg"/> to <paramref name="path"/>, whole or not at all (<see cref="OutputPaths.WriteText"/>).</summary>
+    public static void Write(string path, IReadOnlyList<LossPoint> points, string title) => OutputPaths.WriteText(path, Svg(points, title));
 
     /// <summary>A tick spacing of 1, 2 or 5 times a power of ten that cuts <paramref name="range"/> into about <paramref name="ticks"/> parts.</summary>
     internal static double NiceStep(double range, int ticks)

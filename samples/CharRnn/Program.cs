@@ -22,7 +22,7 @@ internal static class Program
         if (parsed.Errors.Count > 0)
         {
             foreach (var error in parsed.Errors)
-                Console.Error.WriteLine($"error: {error.Message} (see --help)");
+                Console.Error.WriteLine($"error: {OneLine(error.Message)} (see --help)");
             return ExitCodes.Usage;
         }
         try
@@ -34,5 +34,15 @@ internal static class Program
             Console.Error.WriteLine("error: " + e.Message);
             return ExitCodes.Usage;
         }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A bug of this program, not of the input: one line, no stack trace, its own exit code.
+            Console.Error.WriteLine($"error: internal error ({e.GetType().Name}: {OneLine(e.Message)}); please report it with the command line");
+            return ExitCodes.InternalError;
+        }
     }
+
+    /// <summary>A message on one line: System.CommandLine lists the allowed values one per line.</summary>
+    private static string OneLine(string message) =>
+        string.Join(" ", message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 }

@@ -13,16 +13,15 @@ internal sealed class SampleCommand(SampleSettings settings) : IModelCommand
 
     public int Run<TState>(ITokenRnnModel<TState> model, CharVocabulary vocabulary) where TState : struct, IRnnState
     {
+        if (settings.TopK > vocabulary.Count)
+            throw new UsageException($"--top-k takes 0 to {vocabulary.Count} for this checkpoint (its vocabulary has {vocabulary.Count} characters), not {settings.TopK}");
         string primeText = settings.Prime == "\n" && !vocabulary.Contains('\n') ? vocabulary.Characters[..1] : settings.Prime;
-        int[] prime;
-        try
+        foreach (char c in primeText)
         {
-            prime = vocabulary.Encode(primeText);
+            if (!vocabulary.Contains(c) && !vocabulary.HasUnknown)
+                throw new UsageException($"--prime: '{c}' (U+{(int)c:X4}) is not in the checkpoint's vocabulary");
         }
-        catch (ArgumentException e)
-        {
-            throw new UsageException($"--prime: {e.Message}");
-        }
+        int[] prime = vocabulary.Encode(primeText);
         var state = new TState();
         float[] logits = new float[model.OutputSize];
         for (int i = 0; i < prime.Length - 1; i++)
@@ -48,7 +47,7 @@ internal sealed class EvalCommand(EvalSettings settings) : IModelCommand
         string text;
         try
         {
-            text = Corpus.FromFile(settings.TextPath);
+            text = Corpus.FromFile(settings.TextPath, "text file");
         }
         catch (CorpusException e)
         {

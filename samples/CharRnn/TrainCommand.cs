@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
+using System.Runtime.InteropServices;
 using System.Threading;
 using RnnGen;
 
@@ -38,9 +39,12 @@ internal static class TrainCommand
     public static int Run(TrainSettings settings)
     {
         if (settings.PlotPath is { } plot)
-            CheckFolder(plot, "--plot");
+            OutputPaths.Check(plot, "--plot");
         if (settings.SavePath is { } save)
-            CheckFolder(save, "--save");
+        {
+            OutputPaths.Check(CheckpointPaths.ModelPath(save), "--save");
+            OutputPaths.Check(CheckpointPaths.TrainingPath(save), "--save");
+        }
 
         string text;
         try
@@ -69,7 +73,7 @@ internal static class TrainCommand
         if (training.Length < CharLstm.SequenceLength + 1)
             throw new UsageException($"the corpus leaves {training.Length} characters to train on after holding out {heldOut:N0}; at least {CharLstm.SequenceLength + 1} are needed");
         Console.WriteLine(heldOut == 0
-            ? $"validation: none (--holdout {settings.Holdout.ToString(CultureInfo.InvariantCulture)} of this corpus is under 2 characters)"
+            ? settings.Holdout == 0 ? "validation: none (--holdout 0)" : $"validation: none (--holdout {settings.Holdout.ToString(CultureInfo.InvariantCulture)} of this corpus is under 2 characters)"
             : $"validation: the last {settings.Holdout.ToString("P0", CultureInfo.InvariantCulture)} of the corpus ({heldOut:N0} characters) is held out; the loss is measured on the first {validation.Length:N0} of them");
 
         return settings.Cell == "rnn"
@@ -77,13 +81,6 @@ internal static class TrainCommand
                 new AdagradOptimizer(CharVanilla.ParameterCount, settings.LearningRate ?? 0.1f, epsilon: 1e-8f), clipValue: 5f, clipNorm: 0f)
             : Train(new CharLstm(), training, validation, vocabulary, settings, "2-layer LSTM 96 → 128 → 128 → 96",
                 new AdamOptimizer(CharLstm.ParameterCount, settings.LearningRate ?? 2e-3f), clipValue: 0f, clipNorm: 5f);
-    }
-
-    private static void CheckFolder(string path, string option)
-    {
-        string folder = Path.GetDirectoryName(Path.GetFullPath(path)) ?? "";
-        if (!Directory.Exists(folder))
-            throw new UsageException($"{option}: the folder '{folder}' does not exist");
     }
 
     private static int Train<TState>(ITokenRnnModel<TState> model, int[] tokens, int[] validation, CharVocabulary vocabulary, TrainSettings settings,
@@ -94,27 +91,36 @@ internal static class TrainCommand
         Console.WriteLine($"model: {description}, {model.ParameterCount:N0} parameters, {optimizer.GetType().Name.Replace("Optimizer", "", StringComparison.Ordinal)} " +
                           $"lr {optimizer.LearningRate.ToString(CultureInfo.InvariantCulture)}, {clipping}, seed {settings.Seed}");
         model.InitializeParameters(settings.Seed);
-        var trainer = new CharTrainer<TState>(model, tokens, optimizer, new CharTrainerOptions { ClipValue = clipValue, ClipNorm = clipNorm });
+        var losses = new IntervalLoss();
+        var trainer = new CharTrainer<TState>(model, tokens, optimizer, new CharTrainerOptions
+        {
+            ClipValue = clipValue,
+            ClipNorm = clipNorm,
+            ReportEvery = 1,
+            Progress = p => losses.Add(p.Loss),
+        });
         var sampler = new TextSampler<TState>(model, settings.Seed);
         if (settings.ResumePath is { } resume)
             Resume(trainer, sampler.Sampler, vocabulary, model.GetType().Name, resume);
 
-        var run = new TrainingRun<TState>(trainer, sampler, vocabulary, settings, validation.Length >= 2 ? new Evaluator<TState>(model) : null, validation, tokens[0]);
+        var run = new TrainingRun<TState>(trainer, sampler, vocabulary, settings, validation.Length >= 2 ? new Evaluator<TState>(model) : null, validation, tokens[0], losses);
+        // Ctrl+C (SIGINT) and SIGTERM stop training between two steps; the run saves and exits with ExitCodes.Interrupted.
         using var interrupt = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
+        void Stop(PosixSignalContext context)
         {
-            e.Cancel = true; // stop between steps, save, and exit with ExitCodes.Interrupted
-            interrupt.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
-        try
-        {
-            return TrainingDisplay.Run(settings.Progress, settings.Steps, display => run.Execute(display, interrupt.Token));
+            context.Cancel = true;
+            try
+            {
+                interrupt.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // the run has already ended
+            }
         }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        return TrainingDisplay.Run(settings.Progress, settings.Steps, display => run.Execute(display, interrupt.Token));
     }
 
     /// <summary>Restores a run from the training file of <paramref name="path"/>.</summary>
@@ -133,14 +139,16 @@ internal static class TrainCommand
         }
         catch (CheckpointException e)
         {
-            throw new UsageException(e.Message);
+            throw new UsageException(e.Message.Contains("corpus", StringComparison.Ordinal)
+                ? e.Message + " (a run resumes on the same --corpus and --holdout it started with)"
+                : e.Message);
         }
         Console.WriteLine($"resumed from '{training}' at step {trainer.StepCount:N0}, smoothed loss {trainer.SmoothedLoss:F3}");
     }
 
     /// <summary>One training run: the loop, its reports, samples, checkpoints and loss curve.</summary>
     private sealed class TrainingRun<TState>(CharTrainer<TState> trainer, TextSampler<TState> sampler, CharVocabulary vocabulary, TrainSettings settings,
-                                     Evaluator<TState>? evaluator, int[] validation, int firstToken)
+                                     Evaluator<TState>? evaluator, int[] validation, int firstToken, IntervalLoss losses)
         where TState : struct, IRnnState
     {
         private readonly List<LossPoint> _curve = new();
@@ -150,6 +158,7 @@ internal static class TrainCommand
         private TimeSpan _trainingTime;
         private long _lastSaved = -1;
         private float? _validationLoss;
+        private float _intervalLoss = float.NaN;
         private int _failure = ExitCodes.Usage;
 
         public int Execute(TrainingDisplay display, CancellationToken interrupt)
@@ -173,7 +182,7 @@ internal static class TrainCommand
                 catch (TrainingDivergedException e)
                 {
                     display.Error($"error: {e.Message} Stopped; {Kept()}.");
-                    WritePlot(display);
+                    WritePlot(display, final: false);
                     return ExitCodes.Diverged;
                 }
                 catch (OperationCanceledException)
@@ -190,7 +199,8 @@ internal static class TrainCommand
                 {
                     if (evaluator is not null)
                         _validationLoss = (float)evaluator.Evaluate(validation).Loss;
-                    _curve.Add(new LossPoint(now, trainer.SmoothedLoss, _validationLoss));
+                    _intervalLoss = losses.TakeMean();
+                    _curve.Add(new LossPoint(now, _intervalLoss, _validationLoss));
                     display.Report(Status());
                 }
                 else
@@ -210,9 +220,9 @@ internal static class TrainCommand
                 : "";
             display.WriteLine($"done: {trainer.StepCount:N0} steps, smoothed loss {trainer.SmoothedLoss:F3} nats/char{validationNote} " +
                               $"(uniform guess over the vocabulary: {MathF.Log(vocabulary.Count):F3})");
-            WritePlot(display);
+            bool plotted = WritePlot(display, final: true);
             PrintSample(display, "final sample");
-            return ExitCodes.Ok;
+            return plotted ? ExitCodes.Ok : ExitCodes.Usage;
         }
 
         private TrainingStatus Status()
@@ -222,7 +232,7 @@ internal static class TrainCommand
             double charactersPerSecond = seconds > 0 ? done * trainer.WindowLength / seconds : 0;
             double wallPerStep = done > 0 ? _wall.Elapsed.TotalSeconds / done : 0;
             var remaining = TimeSpan.FromSeconds(wallPerStep * Math.Max(0, settings.Steps - trainer.StepCount));
-            return new TrainingStatus(trainer.StepCount, settings.Steps, trainer.SmoothedLoss, trainer.LastLoss, _validationLoss, charactersPerSecond, remaining);
+            return new TrainingStatus(trainer.StepCount, settings.Steps, _intervalLoss, trainer.SmoothedLoss, _validationLoss, charactersPerSecond, remaining);
         }
 
         private int Interrupted(TrainingDisplay display)
@@ -230,7 +240,7 @@ internal static class TrainCommand
             display.WriteLine($"interrupted at step {trainer.StepCount:N0}");
             if (settings.SavePath is { } path && _lastSaved != trainer.StepCount && trainer.StepCount > 0 && !SaveChecked(display, path))
                 return _failure;
-            WritePlot(display);
+            WritePlot(display, final: false);
             return ExitCodes.Interrupted;
         }
 
@@ -242,7 +252,7 @@ internal static class TrainCommand
             {
                 display.Error($"error: Training diverged: the parameters after step {trainer.StepCount:N0} hold NaN or infinite values; " +
                               $"lower the learning rate or clip the gradients. Stopped; {Kept()}.");
-                WritePlot(display);
+                WritePlot(display, final: false);
                 _failure = ExitCodes.Diverged;
                 return false;
             }
@@ -269,10 +279,16 @@ internal static class TrainCommand
             return true;
         }
 
-        private void WritePlot(TrainingDisplay display)
+        /// <summary>Writes the loss curve when --plot asks for one; false if it could not be written.</summary>
+        private bool WritePlot(TrainingDisplay display, bool final)
         {
-            if (settings.PlotPath is not { } path || _curve.Count == 0)
-                return;
+            if (settings.PlotPath is not { } path)
+                return true;
+            if (_curve.Count == 0)
+            {
+                display.WriteLine($"no loss curve written to '{path}': this run reported no step{(final && trainer.StepCount >= settings.Steps ? $" (it started at step {trainer.StepCount:N0}, at or past --steps)" : "")}");
+                return true;
+            }
             string model = settings.Cell == "rnn" ? "vanilla RNN 100" : "2-layer LSTM 128";
             try
             {
@@ -281,9 +297,10 @@ internal static class TrainCommand
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 display.Error($"error: cannot write the loss curve to '{path}': {e.Message}");
-                return;
+                return false;
             }
             display.WriteLine($"wrote the loss curve ({_curve.Count} points) to '{path}'");
+            return true;
         }
 
         private void PrintSample(TrainingDisplay display, string title)

@@ -7,20 +7,20 @@ namespace CharRnn;
 /// <summary>Where a training run stands, for the progress display.</summary>
 /// <param name="Step">Optimizer steps taken.</param>
 /// <param name="TotalSteps">Steps the run will take in all (<c>--steps</c>).</param>
-/// <param name="SmoothedLoss">Moving average of the training loss, nats per character.</param>
-/// <param name="LastLoss">The last window's loss.</param>
+/// <param name="Loss">Mean training loss of the windows since the previous report, nats per character (NaN before the first report).</param>
+/// <param name="SmoothedLoss">min-char-rnn's moving average of the training loss (0.999 / 0.001, starting at ln 96).</param>
 /// <param name="ValidationLoss">The last validation loss, when there is a held-out part.</param>
-/// <param name="CharactersPerSecond">Training throughput over the last stretch.</param>
+/// <param name="CharactersPerSecond">Training throughput of this run so far (validation and sampling time left out).</param>
 /// <param name="Remaining">Estimated time to the last step.</param>
-internal readonly record struct TrainingStatus(long Step, long TotalSteps, float SmoothedLoss, float LastLoss, float? ValidationLoss, double CharactersPerSecond, TimeSpan Remaining)
+internal readonly record struct TrainingStatus(long Step, long TotalSteps, float Loss, float SmoothedLoss, float? ValidationLoss, double CharactersPerSecond, TimeSpan Remaining)
 {
-    /// <summary>"step  1,000/10,000  loss 1.234 (last 1.111)  val 1.500  23,456 chars/s  ETA 1:20".</summary>
+    /// <summary>"step  1,000/10,000  loss 1.234 (smoothed 1.456)  val 1.500  23,456 chars/s  ETA 1:20".</summary>
     public string Line()
     {
         int width = TotalSteps.ToString("N0", CultureInfo.InvariantCulture).Length;
         string validation = ValidationLoss is { } v ? string.Create(CultureInfo.InvariantCulture, $"  val {v:F3}") : "";
         return string.Create(CultureInfo.InvariantCulture,
-            $"step {Step.ToString("N0", CultureInfo.InvariantCulture).PadLeft(width)}/{TotalSteps:N0}  loss {SmoothedLoss:F3} (last {LastLoss:F3}){validation}  {CharactersPerSecond,9:N0} chars/s  ETA {Eta(Remaining)}");
+            $"step {Step.ToString("N0", CultureInfo.InvariantCulture).PadLeft(width)}/{TotalSteps:N0}  loss {Loss:F3} (smoothed {SmoothedLoss:F3}){validation}  {CharactersPerSecond,9:N0} chars/s  ETA {Eta(Remaining)}");
     }
 
     public static string Eta(TimeSpan remaining) =>
@@ -105,7 +105,7 @@ internal abstract class TrainingDisplay
         public override void Update(TrainingStatus status)
         {
             string validation = status.ValidationLoss is { } v ? string.Create(CultureInfo.InvariantCulture, $"  val {v:F3}") : "";
-            task.Description = string.Create(CultureInfo.InvariantCulture, $"step {status.Step:N0}  loss {status.SmoothedLoss:F3}{validation}  {status.CharactersPerSecond:N0} chars/s");
+            task.Description = string.Create(CultureInfo.InvariantCulture, $"step {status.Step:N0}  smoothed loss {status.SmoothedLoss:F3}{validation}  {status.CharactersPerSecond:N0} chars/s");
             task.Value = status.Step;
         }
 

@@ -23,9 +23,7 @@ internal sealed class VisualizeCommand(VisualizeSettings settings) : IModelComma
 {
     public static int Run(VisualizeSettings settings)
     {
-        string folder = Path.GetDirectoryName(Path.GetFullPath(settings.OutputPath)) ?? "";
-        if (!Directory.Exists(folder))
-            throw new UsageException($"--output: the folder '{folder}' does not exist");
+        OutputPaths.Check(settings.OutputPath, "--output");
         return ModelFile.Open(settings.CheckpointPath, settings.Cell, new VisualizeCommand(settings));
     }
 
@@ -54,7 +52,14 @@ internal sealed class VisualizeCommand(VisualizeSettings settings) : IModelComma
         string description = lstm ? "2-layer LSTM, 128 units per layer" : "vanilla RNN (tanh), 100 units";
         var page = new ActivationPage(text, activations, model.HiddenSize, chosen, shown,
             $"{description}; layer {layer + 1}, {(signal == "cell" ? "tanh of the memory cell c" : "hidden state h")}; {Path.GetFileName(settings.CheckpointPath)}; {sourceName}");
-        page.Write(settings.OutputPath);
+        try
+        {
+            page.Write(settings.OutputPath);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"cannot write the page to '{settings.OutputPath}': {e.Message}");
+        }
         Console.WriteLine($"wrote '{settings.OutputPath}': {text.Length:N0} characters, unit {shown} shown; the units that best track a property of the text:");
         foreach (ChosenUnit unit in chosen)
             Console.WriteLine(FormattableString.Invariant($"  unit {unit.Index,4}  {unit.Label}{(unit.Correlation != 0 ? $" (r = {unit.Correlation:+0.00;-0.00})" : "")}"));
@@ -69,7 +74,7 @@ internal sealed class VisualizeCommand(VisualizeSettings settings) : IModelComma
         {
             try
             {
-                text = Corpus.FromFile(path);
+                text = Corpus.FromFile(path, "text file");
             }
             catch (CorpusException e)
             {

@@ -56,6 +56,9 @@ public sealed class CliTests : IDisposable
     [InlineData("error: Option '--file' is required. (see --help)", "eval", "--checkpoint", "m.safetensors")]
     [InlineData("error: unknown command 'frobnicate'; the commands are train, sample, eval, visualize (see --help)", "frobnicate")]
     [InlineData("error: --plot: the folder '/nonexistent' does not exist", "--plot", "/nonexistent/loss.svg")]
+    [InlineData("error: --save: '/tmp/' is a folder; give the path of a file", "--save", "/tmp/")]
+    [InlineData("error: Argument 'gru' not recognized. Must be one of: 'lstm' 'rnn' (see --help)", "--cell", "gru")]
+    [InlineData("error: --length takes a whole number from 1 to 10,000,000, not '20000000' (see --help)", "sample", "--checkpoint", "m.safetensors", "--length", "20000000")]
     public void BadArgumentsExitWithCode2AndOneLine(string expected, params string[] args)
     {
         var run = Run(args);
@@ -72,7 +75,7 @@ public sealed class CliTests : IDisposable
         string[] lines = run.Out.Split('\n').Where(l => l.StartsWith("step ", StringComparison.Ordinal)).ToArray();
         Assert.Equal(3, lines.Length);
         for (int i = 0; i < lines.Length; i++)
-            Assert.Matches($@"^step {20 * (i + 1)}/60  loss \d\.\d{{3}} \(last \d\.\d{{3}}\)  val \d\.\d{{3}} +[\d,]+ chars/s  ETA \d+:\d\d$", lines[i]);
+            Assert.Matches($@"^step {20 * (i + 1)}/60  loss \d\.\d{{3}} \(smoothed \d\.\d{{3}}\)  val \d\.\d{{3}} +[\d,]+ chars/s  ETA \d+:\d\d$", lines[i]);
         Assert.DoesNotContain('\u001b', run.Out);
         Assert.Contains("validation: the last 5 % of the corpus", run.Out, StringComparison.Ordinal);
         Assert.Matches(@"done: 60 steps, smoothed loss \d\.\d{3} nats/char, validation \d\.\d{3} \(perplexity \d+\.\d\d\)", run.Out);
@@ -103,7 +106,7 @@ public sealed class CliTests : IDisposable
         Assert.Contains("\u001b[", output, StringComparison.Ordinal); // ANSI colours and cursor movement
         Assert.Contains("━", output, StringComparison.Ordinal);       // the bar
         Assert.Matches(@"100%", output);
-        Assert.Matches(@"step \d+  loss \d\.\d{3}  val \d\.\d{3}  [\d,]+ chars/s", output); // the bar's live description
+        Assert.Matches(@"step \d+  smoothed loss \d\.\d{3}  val \d\.\d{3}  [\d,]+ chars/s", output); // the bar's live description
         Assert.Contains("step 60/60  loss", output, StringComparison.Ordinal);               // the report lines stay
     }
 
@@ -126,7 +129,7 @@ public sealed class CliTests : IDisposable
         Assert.True(training[0].X < training[1].X && training[1].X < training[2].X);
 
         // A higher loss is drawn higher up (a smaller y), for the losses the report lines printed.
-        var reports = Regex.Matches(run.Out, @"^step \d+/60  loss (\d\.\d{3}) \(last \d\.\d{3}\)  val (\d\.\d{3})", RegexOptions.Multiline);
+        var reports = Regex.Matches(run.Out, @"^step \d+/60  loss (\d\.\d{3}) \(smoothed \d\.\d{3}\)  val (\d\.\d{3})", RegexOptions.Multiline);
         float[] losses = reports.Select(m => float.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture))
             .Concat(reports.Select(m => float.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture))).ToArray();
         double[] ys = training.Concat(validation).Select(p => p.Y).ToArray();
@@ -156,28 +159,17 @@ public sealed class CliTests : IDisposable
         Assert.Equal($"held.txt: loss 4.5643 nats/char, 6.5850 bits/char, perplexity 96.000 over {text.Length - 1} predicted characters", run.Out.TrimEnd());
     }
 
-    [Fact]
-    public void EvalIsTheMeanCrossEntropyOfEachNextCharacter()
+    [Theory]
+    [InlineData("rnn")]
+    [InlineData("lstm")] // two layers: the state of both is carried from one window of the evaluation to the next
+    public void EvalIsTheMeanCrossEntropyOfEachNextCharacter(string cell)
     {
-        var model = new global::CharRnn.CharVanilla();
-        model.InitializeParameters(11);
-        string text = string.Concat(Enumerable.Repeat("public static void Main() { return; }\n", 5));
+        string text = string.Concat(Enumerable.Repeat("public static void Main() { return; }\n", 5)); // 190 characters: 8 windows
         CharVocabulary vocabulary = CharVocabulary.Build(text, 96);
-        Checkpoint.Save(model, Path.Combine(_folder, "m.safetensors"), new CheckpointMetadata { Vocabulary = vocabulary });
+        double loss = cell == "rnn"
+            ? SaveAndScore(new global::CharRnn.CharVanilla(), new global::CharRnn.CharVanilla.State(), vocabulary, text)
+            : SaveAndScore(new global::CharRnn.CharLstm(), new global::CharRnn.CharLstm.State(), vocabulary, text);
         File.WriteAllText(Path.Combine(_folder, "held.txt"), "é" + text + "ü"); // two characters the vocabulary lacks
-
-        // The reference: one token at a time through Step, log-softmax in double precision.
-        var state = new global::CharRnn.CharVanilla.State();
-        float[] logits = new float[96];
-        double total = 0;
-        for (int t = 0; t + 1 < text.Length; t++)
-        {
-            model.Step(vocabulary.Encode(text[t]), ref state, logits);
-            double max = logits.Max();
-            double sum = logits.Sum(l => Math.Exp(l - max));
-            total += Math.Log(sum) - (logits[vocabulary.Encode(text[t + 1])] - max);
-        }
-        double loss = total / (text.Length - 1);
 
         var run = Run("eval", "--checkpoint", "m.safetensors", "--file", "held.txt");
         Assert.True(run.Code == 0, run.Error);
@@ -189,8 +181,30 @@ public sealed class CliTests : IDisposable
         Assert.Equal(text.Length - 1, int.Parse(m.Groups[4].Value, NumberStyles.AllowThousands, CultureInfo.InvariantCulture));
     }
 
-    [Fact]
-    public void CtrlCStopsBetweenStepsSavesAndExitsWith130()
+    /// <summary>
+    /// Saves <paramref name="model"/> (seeded weights) as m.safetensors and returns the reference: one token at a time
+    /// through Step from a zero state, log-softmax in double precision, averaged over every next character.
+    /// </summary>
+    private double SaveAndScore<TState>(ITokenRnnModel<TState> model, TState state, CharVocabulary vocabulary, string text) where TState : struct, IRnnState
+    {
+        model.InitializeParameters(11);
+        Checkpoint.Save(model, Path.Combine(_folder, "m.safetensors"), new CheckpointMetadata { Vocabulary = vocabulary });
+        float[] logits = new float[model.OutputSize];
+        double total = 0;
+        for (int t = 0; t + 1 < text.Length; t++)
+        {
+            model.Step(vocabulary.Encode(text[t]), ref state, logits);
+            double max = logits.Max();
+            double sum = logits.Sum(l => Math.Exp(l - max));
+            total += Math.Log(sum) - (logits[vocabulary.Encode(text[t + 1])] - max);
+        }
+        return total / (text.Length - 1);
+    }
+
+    [Theory]
+    [InlineData("-INT")]  // Ctrl+C
+    [InlineData("-TERM")] // a CI timeout, docker stop
+    public void AnInterruptStopsBetweenStepsSavesAndExitsWith130(string signal)
     {
         using Process process = CharRnnProcess.Start(_folder, new[] { "--steps", "1000000", "--report-every", "10", "--save", "i.safetensors", "--save-every", "100000", "--holdout", "0" });
         string? line;
@@ -198,7 +212,7 @@ public sealed class CliTests : IDisposable
         {
         }
         Assert.NotNull(line);
-        using (Process kill = Process.Start("kill", new[] { "-INT", process.Id.ToString(CultureInfo.InvariantCulture) })!)
+        using (Process kill = Process.Start("kill", new[] { signal, process.Id.ToString(CultureInfo.InvariantCulture) })!)
             kill.WaitForExit();
         string rest = process.StandardOutput.ReadToEnd();
         Assert.True(process.WaitForExit(60_000), "CharRnn did not stop after SIGINT");
@@ -210,5 +224,62 @@ public sealed class CliTests : IDisposable
         Assert.Contains($"saved step {step.ToString("N0", CultureInfo.InvariantCulture)} to 'i.safetensors'", rest, StringComparison.Ordinal);
         Assert.Equal(step, Checkpoint.ReadMetadata(Path.Combine(_folder, "i.safetensors")).Step);
         Assert.Equal(step, Checkpoint.ReadMetadata(Path.Combine(_folder, "i.training.safetensors")).Step);
+    }
+
+    [Fact]
+    public void NumbersPrintTheSameInEveryLocale()
+    {
+        // The program runs with invariant globalization: a German locale does not turn 1,234.5 into 1.234,5.
+        var start = new ProcessStartInfo(CharRnnProcess.Host) { WorkingDirectory = _folder, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(CharRnnProcess.Program);
+        foreach (string arg in s_shortRun)
+            start.ArgumentList.Add(arg);
+        start.Environment["LANG"] = "de_DE.UTF-8";
+        start.Environment["LC_ALL"] = "de_DE.UTF-8";
+        using Process process = Process.Start(start)!;
+        string output = process.StandardOutput.ReadToEnd();
+        string error = process.StandardError.ReadToEnd();
+        Assert.True(process.WaitForExit(120_000));
+        Assert.True(process.ExitCode == 0, error);
+        Assert.Matches(@"corpus: embedded RnnGen sources, \d{3},\d{3} characters", output);
+        Assert.Matches(@"done: 60 steps, smoothed loss \d\.\d{3} nats/char, validation \d\.\d{3} \(perplexity \d+\.\d\d\) \(uniform guess over the vocabulary: \d\.\d{3}\)", output);
+    }
+
+    [Fact]
+    public void OutputsThatCannotBeWrittenAreRefusedBeforeTrainingAndLeaveNothingBehind()
+    {
+        Directory.CreateDirectory(Path.Combine(_folder, "plot.svg"));
+        var plot = Run("--steps", "5", "--plot", "plot.svg");
+        Assert.Equal(2, plot.Code);
+        Assert.Equal("error: --plot: 'plot.svg' is a folder; give the path of a file", plot.Error.TrimEnd());
+        Assert.Equal("", plot.Out);
+
+        var save = Run("--steps", "5", "--save", "dir/");
+        Assert.Equal(2, save.Code);
+        Assert.Equal(new[] { "plot.svg" }, Directory.GetFileSystemEntries(_folder).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void SampleRefusesATopKBeyondTheVocabularyAndTopOneIsGreedy()
+    {
+        var model = new global::CharRnn.CharVanilla();
+        model.InitializeParameters(5);
+        string text = "abcdefgh ijklmnop\n";
+        Checkpoint.Save(model, Path.Combine(_folder, "s.safetensors"), new CheckpointMetadata { Vocabulary = CharVocabulary.Build(text, 96) });
+
+        var tooMany = Run("sample", "--checkpoint", "s.safetensors", "--top-k", "19");
+        Assert.Equal(2, tooMany.Code);
+        Assert.Equal("error: --top-k takes 0 to 18 for this checkpoint (its vocabulary has 18 characters), not 19", tooMany.Error.TrimEnd());
+
+        // Only the most likely character can be drawn with k = 1, whatever the seed: the same text as temperature 0 (argmax).
+        var greedy = Run("sample", "--checkpoint", "s.safetensors", "--temperature", "0", "--length", "40", "--prime", "a");
+        var topOne = Run("sample", "--checkpoint", "s.safetensors", "--top-k", "1", "--seed", "9", "--length", "40", "--prime", "a");
+        Assert.True(greedy.Code == 0 && topOne.Code == 0, greedy.Error + topOne.Error);
+        Assert.Equal(greedy.Out, topOne.Out);
+        Assert.Equal(41, greedy.Out.TrimEnd('\n').Length);
+
+        var prime = Run("sample", "--checkpoint", "s.safetensors", "--prime", "aé");
+        Assert.Equal(2, prime.Code);
+        Assert.Equal("error: --prime: 'é' (U+00E9) is not in the checkpoint's vocabulary", prime.Error.TrimEnd());
     }
 }

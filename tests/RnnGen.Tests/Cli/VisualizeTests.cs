@@ -124,4 +124,49 @@ public sealed class VisualizeTests : IDisposable
             Assert.Equal(error, refusedRun.Error.TrimEnd());
         }
     }
+
+    [Theory]
+    [InlineData("2", "cell")]
+    [InlineData("1", "hidden")]
+    [InlineData("2", "hidden")]
+    public void ThePageHoldsTheChosenLayersStateAfterEachCharacter(string layer, string signal)
+    {
+        var model = new global::CharRnn.CharLstm();
+        model.InitializeParameters(4);
+        string text = "while (x < 10) { x += \"a\".Length; } // loop\n";
+        CharVocabulary vocabulary = CharVocabulary.Build(text, 96);
+        Checkpoint.Save(model, Path.Combine(_folder, "l.safetensors"), new CheckpointMetadata { Vocabulary = vocabulary });
+        File.WriteAllText(Path.Combine(_folder, "t.txt"), text);
+
+        var run = CharRnnProcess.Run(_folder, "visualize", "--checkpoint", "l.safetensors", "--text", "t.txt", "--layer", layer, "--signal", signal, "--output", "p.html");
+        Assert.True(run.Code == 0, run.Error);
+        string page = File.ReadAllText(Path.Combine(_folder, "p.html"));
+        sbyte[] data = Convert.FromBase64String(Regex.Match(page, "const DATA = \"([^\"]*)\"").Groups[1].Value).Select(b => unchecked((sbyte)b)).ToArray();
+        Assert.Equal(text.Length * 128, data.Length);
+
+        // The reference reads the state through the generated accessors, H(layer) and C(layer), not through offsets.
+        var state = new global::CharRnn.CharLstm.State();
+        float[] logits = new float[96];
+        int l = int.Parse(layer, System.Globalization.CultureInfo.InvariantCulture) - 1;
+        for (int t = 0; t < text.Length; t++)
+        {
+            model.Step(vocabulary.Encode(text[t]), ref state, logits);
+            Span<float> values = signal == "cell" ? state.C(l) : state.H(l);
+            for (int u = 0; u < 128; u++)
+            {
+                float a = signal == "cell" ? MathF.Tanh(values[u]) : values[u];
+                Assert.Equal((sbyte)Math.Round(Math.Clamp(a, -1f, 1f) * 127.0), data[t * 128 + u]);
+            }
+        }
+        Assert.Contains($"layer {layer}, {(signal == "cell" ? "tanh of the memory cell c" : "hidden state h")}", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AnEmojiIsDrawnWholeAndTheSpansStillLineUpWithTheCharacters()
+    {
+        float[][] activations = Enumerable.Range(0, 4).Select(_ => new[] { 0.5f }).ToArray();
+        string page = new ActivationPage("a\U0001F600b", activations, 1, new[] { new ChosenUnit(0, "strong activity", 0) }, 0, "m").Html();
+        string main = Regex.Match(page, "<div id=\"main\" class=\"text\">(.*?)</div>", RegexOptions.Singleline).Groups[1].Value;
+        Assert.Equal(new[] { "a", "&#128512;", "", "b" }, Regex.Matches(main, "<span [^>]*>(.*?)</span>").Select(m => m.Groups[1].Value));
+    }
 }
