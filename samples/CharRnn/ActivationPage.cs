@@ -10,7 +10,8 @@ namespace CharRnn;
 /// <summary>
 /// A self-contained HTML page (inline style, script and data; no network) that shows a text with each character's
 /// background coloured by a hidden unit's activation after reading it: blue for positive, red for negative, white
-/// near zero. A menu picks the unit of the main text; a grid shows the chosen units side by side on the text's start.
+/// near zero. A menu picks the unit of the main text (and a link can, with <c>#unit=N</c>); a grid shows the chosen
+/// units side by side on the text's start.
 /// The page sets <c>data-status="ready"</c> on its body once its script has run, and <c>data-error</c> if a script
 /// error happened, so a headless browser can check it.
 /// </summary>
@@ -93,8 +94,15 @@ internal sealed class ActivationPage(string text, float[][] activations, int uni
               document.body.dataset.unit = String(unit);
             }
             const menu = document.getElementById("unit");
-            menu.addEventListener("change", function () { show(Number(menu.value)); });
-            show(Number(menu.value));
+            menu.addEventListener("change", function () { show(Number(menu.value)); history.replaceState(null, "", "#unit=" + menu.value); });
+            // A link can name the unit to show: page.html#unit=17.
+            const linked = /^#unit=(\d+)$/.exec(location.hash);
+            if (linked && Number(linked[1]) < UNITS) {
+              menu.value = linked[1];
+              menu.dispatchEvent(new Event("change"));
+            } else {
+              show(Number(menu.value));
+            }
             document.body.dataset.spans = String(document.querySelectorAll(".text span").length);
             document.body.dataset.status = "ready";
             </script>

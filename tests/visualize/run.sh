@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Renders the page `CharRnn visualize` writes in headless Chromium and checks it: the page's script ran to the end
 # (body data-status="ready"), no script error was raised (no data-error, no "Uncaught" in the browser's console log),
-# and the coloured character spans are there; then takes a PNG screenshot.
+# the coloured character spans are there, and a link to another unit (#unit=7, through the menu's change handler)
+# recolours every character for that unit; then takes a PNG screenshot.
 #
 #   tests/visualize/run.sh                          trains a small model for 300 steps and checks its page
 #   tests/visualize/run.sh CHECKPOINT PNG [ARGS...] checks the page of CHECKPOINT (visualize ARGS added) and keeps the
@@ -48,6 +49,14 @@ spans=$(sed -n 's/.*data-spans="\([0-9]*\)".*/\1/p' <<< "$body")
 [ "${spans:-0}" -gt "$length" ] || fail "$spans coloured spans; expected more than the $length characters of the main text"
 coloured=$(grep -o '<span style="background: \?rgb([0-9, ]*);\?" title="unit [0-9]*: -\?[0-9.]*">' "$work/dom.html" | wc -l)
 [ "$coloured" -eq "$length" ] || fail "$coloured main-text spans recoloured by the script; expected $length"
+
+# A link to another unit goes through the menu's change handler: the page must then show that unit.
+chromium "${flags[@]}" --dump-dom "file://$work/page.html#unit=7" > "$work/dom7.html" 2>> "$work/console.txt"
+body7=$(grep -o '<body[^>]*>' "$work/dom7.html" | head -1)
+[[ $body7 == *'data-status="ready"'* && $body7 == *'data-unit="7"'* && $body7 != *'data-error='* ]] || fail "#unit=7 did not show unit 7: $body7"
+recoloured7=$(grep -o 'title="unit 7: -\?[0-9.]*"' "$work/dom7.html" | wc -l)
+[ "$recoloured7" -eq "$length" ] || fail "#unit=7 recoloured $recoloured7 spans; expected $length"
+! grep -q 'Uncaught' "$work/console.txt" || fail "script error in the console: $(grep 'Uncaught' "$work/console.txt")"
 
 chromium "${flags[@]}" --window-size=1280,1500 --screenshot="$png" "file://$work/page.html" 2> "$work/screenshot.txt"
 [ "$(head -c 8 "$png" | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ] || fail "no PNG at $png"
