@@ -12,7 +12,10 @@ namespace RnnGen.Tests.Runtime;
 /// <remarks>
 /// The measuring loops are compiled fully optimized up front (<see cref="MethodImplOptions.AggressiveOptimization"/>):
 /// a tier-0 loop in the test itself is replaced mid-run by on-stack replacement, and that transition can allocate a
-/// few bytes on this thread, which would be counted against the code under test.
+/// few bytes on this thread, which would be counted against the code under test. The code under test is tiered
+/// too, and its tier-1 version can be installed during a measured run (the JIT waits 100 ms before it compiles it);
+/// that one-time switch can allocate as well, so each measurement is repeated up to three times and the first run that
+/// allocates nothing passes (<see cref="Settled"/>): an allocation in the hot path itself shows in every run.
 /// </remarks>
 public sealed class AllocationTests
 {
@@ -37,7 +40,7 @@ public sealed class AllocationTests
         foreach (IOptimizer optimizer in optimizers)
         {
             Steps(optimizer, parameters, gradients, 200);
-            long allocated = Steps(optimizer, parameters, gradients, 10_000);
+            long allocated = Settled(() => Steps(optimizer, parameters, gradients, 10_000));
             Assert.True(allocated == 0, $"{optimizer.GetType().Name} allocated {allocated} bytes in 10,000 steps");
         }
     }
@@ -56,7 +59,7 @@ public sealed class AllocationTests
     {
         var gradients = new float[ParameterCount];
         Clip(gradients, 200);
-        Assert.Equal(0, Clip(gradients, 10_000));
+        Assert.Equal(0, Settled(() => Clip(gradients, 10_000)));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
@@ -80,7 +83,8 @@ public sealed class AllocationTests
             logits[i] = MathF.Sin(i * 0.7f) * 3f;
         var sampler = new Sampler(logits.Length, 1);
         Draw(sampler, logits, 200, out _);
-        long allocated = Draw(sampler, logits, 1_000, out int sink);
+        int sink = 0;
+        long allocated = Settled(() => Draw(sampler, logits, 1_000, out sink));
         Assert.True(allocated == 0, $"sampling allocated {allocated} bytes");
         Assert.True(sink > 0);
     }
@@ -109,7 +113,7 @@ public sealed class AllocationTests
         var ids = new int[text.Length];
         var chars = new char[text.Length];
         RoundTrips(vocabulary, text, ids, chars, 100);
-        Assert.Equal(0, RoundTrips(vocabulary, text, ids, chars, 1_000));
+        Assert.Equal(0, Settled(() => RoundTrips(vocabulary, text, ids, chars, 1_000)));
         Assert.Equal(text, new string(chars));
     }
 
@@ -123,5 +127,14 @@ public sealed class AllocationTests
             vocabulary.Decode(ids, chars);
         }
         return GC.GetAllocatedBytesForCurrentThread() - before;
+    }
+
+    /// <summary>The bytes the first of up to three runs of <paramref name="measure"/> that allocates nothing reports, or the last run's.</summary>
+    private static long Settled(Func<long> measure)
+    {
+        long allocated = measure();
+        for (int attempt = 1; attempt < 3 && allocated != 0; attempt++)
+            allocated = measure();
+        return allocated;
     }
 }
