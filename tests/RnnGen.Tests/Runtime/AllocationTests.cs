@@ -14,8 +14,8 @@ namespace RnnGen.Tests.Runtime;
 /// a tier-0 loop in the test itself is replaced mid-run by on-stack replacement, and that transition can allocate a
 /// few bytes on this thread, which would be counted against the code under test. The code under test is tiered
 /// too, and its tier-1 version can be installed during a measured run (the JIT waits 100 ms before it compiles it);
-/// that one-time switch can allocate as well, so each measurement is repeated up to three times and the first run that
-/// allocates nothing passes (<see cref="Settled"/>): an allocation in the hot path itself shows in every run.
+/// that one-time switch can allocate as well, so each measurement is settled (<see cref="AllocationMeasure.Settled(System.Func{long})"/>):
+/// an allocation in the hot path itself shows in every run.
 /// </remarks>
 public sealed class AllocationTests
 {
@@ -40,7 +40,7 @@ public sealed class AllocationTests
         foreach (IOptimizer optimizer in optimizers)
         {
             Steps(optimizer, parameters, gradients, 200);
-            long allocated = Settled(() => Steps(optimizer, parameters, gradients, 10_000));
+            long allocated = AllocationMeasure.Settled(() => Steps(optimizer, parameters, gradients, 10_000));
             Assert.True(allocated == 0, $"{optimizer.GetType().Name} allocated {allocated} bytes in 10,000 steps");
         }
     }
@@ -59,7 +59,7 @@ public sealed class AllocationTests
     {
         var gradients = new float[ParameterCount];
         Clip(gradients, 200);
-        Assert.Equal(0, Settled(() => Clip(gradients, 10_000)));
+        Assert.Equal(0, AllocationMeasure.Settled(() => Clip(gradients, 10_000)));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
@@ -84,7 +84,7 @@ public sealed class AllocationTests
         var sampler = new Sampler(logits.Length, 1);
         Draw(sampler, logits, 200, out _);
         int sink = 0;
-        long allocated = Settled(() => Draw(sampler, logits, 1_000, out sink));
+        long allocated = AllocationMeasure.Settled(() => Draw(sampler, logits, 1_000, out sink));
         Assert.True(allocated == 0, $"sampling allocated {allocated} bytes");
         Assert.True(sink > 0);
     }
@@ -113,7 +113,7 @@ public sealed class AllocationTests
         var ids = new int[text.Length];
         var chars = new char[text.Length];
         RoundTrips(vocabulary, text, ids, chars, 100);
-        Assert.Equal(0, Settled(() => RoundTrips(vocabulary, text, ids, chars, 1_000)));
+        Assert.Equal(0, AllocationMeasure.Settled(() => RoundTrips(vocabulary, text, ids, chars, 1_000)));
         Assert.Equal(text, new string(chars));
     }
 
@@ -127,14 +127,5 @@ public sealed class AllocationTests
             vocabulary.Decode(ids, chars);
         }
         return GC.GetAllocatedBytesForCurrentThread() - before;
-    }
-
-    /// <summary>The bytes the first of up to three runs of <paramref name="measure"/> that allocates nothing reports, or the last run's.</summary>
-    private static long Settled(Func<long> measure)
-    {
-        long allocated = measure();
-        for (int attempt = 1; attempt < 3 && allocated != 0; attempt++)
-            allocated = measure();
-        return allocated;
     }
 }
