@@ -59,6 +59,22 @@ internal sealed class IntervalLoss
         _count++;
     }
 
+    /// <summary>Sum of the losses since the mean was last taken.</summary>
+    public double Sum => _sum;
+
+    /// <summary>Windows since the mean was last taken.</summary>
+    public int Count => _count;
+
+    /// <summary>Puts back what <see cref="Sum"/> and <see cref="Count"/> said (a resumed run's unfinished interval).</summary>
+    public void Restore(double sum, int count)
+    {
+        _sum = sum;
+        _count = count;
+    }
+
+    /// <summary>The mean since <see cref="TakeMean"/> was last called (NaN if no window was trained since), without a fresh start.</summary>
+    public float PeekMean() => _count > 0 ? (float)(_sum / _count) : float.NaN;
+
     /// <summary>The mean since the last call (NaN if no window was trained since), and a fresh start.</summary>
     public float TakeMean()
     {

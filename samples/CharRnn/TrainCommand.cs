@@ -100,10 +100,12 @@ internal static class TrainCommand
             Progress = p => losses.Add(p.Loss),
         });
         var sampler = new TextSampler<TState>(model, settings.Seed);
-        if (settings.ResumePath is { } resume)
-            Resume(trainer, sampler.Sampler, vocabulary, model.GetType().Name, resume);
+        RunHistory history = settings.ResumePath is { } resume
+            ? Resume(trainer, sampler.Sampler, vocabulary, model.GetType().Name, resume)
+            : new RunHistory();
+        losses.Restore(history.IntervalSum, history.IntervalCount);
 
-        var run = new TrainingRun<TState>(trainer, sampler, vocabulary, settings, validation.Length >= 2 ? new Evaluator<TState>(model) : null, validation, tokens[0], losses);
+        var run = new TrainingRun<TState>(trainer, sampler, vocabulary, settings, validation.Length >= 2 ? new Evaluator<TState>(model) : null, validation, tokens[0], losses, history.Curve);
         // Ctrl+C (SIGINT) and SIGTERM stop training between two steps; the run saves and exits with ExitCodes.Interrupted.
         using var interrupt = new CancellationTokenSource();
         void Stop(PosixSignalContext context)
@@ -123,14 +125,16 @@ internal static class TrainCommand
         return TrainingDisplay.Run(settings.Progress, settings.Steps, display => run.Execute(display, interrupt.Token));
     }
 
-    /// <summary>Restores a run from the training file of <paramref name="path"/>.</summary>
-    private static void Resume<TState>(CharTrainer<TState> trainer, Sampler sampler, CharVocabulary vocabulary, string modelName, string path)
+    /// <summary>Restores a run from the training file of <paramref name="path"/>; returns the loss history saved with it.</summary>
+    private static RunHistory Resume<TState>(CharTrainer<TState> trainer, Sampler sampler, CharVocabulary vocabulary, string modelName, string path)
         where TState : struct, IRnnState
     {
         string training = CheckpointPaths.TrainingPath(path);
+        RunHistory? history;
         try
         {
             CheckpointMetadata metadata = Checkpoint.ReadMetadata(training);
+            history = RunHistory.Read(metadata.Entries);
             if (metadata.ModelName != modelName)
                 throw new UsageException($"'{training}' holds a {metadata.ModelName ?? "model of unknown kind"}{ModelFile.CellOption(metadata.ModelName)}; this run trains a {modelName}{ModelFile.CellOption(modelName)}");
             if (metadata.Vocabulary?.Characters != vocabulary.Characters)
@@ -144,14 +148,17 @@ internal static class TrainCommand
                 : e.Message);
         }
         Console.WriteLine($"resumed from '{training}' at step {trainer.StepCount:N0}, smoothed loss {trainer.SmoothedLoss:F3}");
+        if (history is null)
+            Console.WriteLine($"note: '{training}' holds no loss history this program can read; the loss curve starts at step {trainer.StepCount:N0}");
+        return history ?? new RunHistory();
     }
 
     /// <summary>One training run: the loop, its reports, samples, checkpoints and loss curve.</summary>
     private sealed class TrainingRun<TState>(CharTrainer<TState> trainer, TextSampler<TState> sampler, CharVocabulary vocabulary, TrainSettings settings,
-                                     Evaluator<TState>? evaluator, int[] validation, int firstToken, IntervalLoss losses)
+                                     Evaluator<TState>? evaluator, int[] validation, int firstToken, IntervalLoss losses, List<LossPoint> curve)
         where TState : struct, IRnnState
     {
-        private readonly List<LossPoint> _curve = new();
+        private readonly List<LossPoint> _curve = curve; // a resumed run goes on with the curve its checkpoint holds
         private readonly int[] _sampled = new int[settings.SampleLength];
         private readonly Stopwatch _wall = Stopwatch.StartNew();
         private readonly long _firstStep = trainer.StepCount;
@@ -160,6 +167,7 @@ internal static class TrainCommand
         private float? _validationLoss;
         private float _intervalLoss = float.NaN;
         private int _failure = ExitCodes.Usage;
+        private LossPoint? _finalPoint;
 
         public int Execute(TrainingDisplay display, CancellationToken interrupt)
         {
@@ -195,12 +203,19 @@ internal static class TrainCommand
                 }
 
                 long now = trainer.StepCount;
-                if (now % settings.ReportEvery == 0 || now == target)
+                bool onGrid = now % settings.ReportEvery == 0;
+                if (onGrid || now == target)
                 {
                     if (evaluator is not null)
                         _validationLoss = (float)evaluator.Evaluate(validation).Loss;
-                    _intervalLoss = losses.TakeMean();
-                    _curve.Add(new LossPoint(now, _intervalLoss, _validationLoss));
+                    // Points on the --report-every grid are the run's history (saved with a checkpoint, so a resumed run
+                    // reports and draws what a straight one does); a last step off the grid is drawn but not kept.
+                    _intervalLoss = onGrid ? losses.TakeMean() : losses.PeekMean();
+                    var point = new LossPoint(now, _intervalLoss, _validationLoss);
+                    if (onGrid)
+                        _curve.Add(point);
+                    else
+                        _finalPoint = point;
                     display.Report(Status());
                 }
                 else
@@ -264,9 +279,15 @@ internal static class TrainCommand
         private bool Save(TrainingDisplay display, string path)
         {
             var metadata = new CheckpointMetadata { Step = trainer.StepCount, Vocabulary = vocabulary };
+            var trainingMetadata = new CheckpointMetadata
+            {
+                Step = trainer.StepCount,
+                Vocabulary = vocabulary,
+                Entries = new RunHistory { Curve = _curve, IntervalSum = losses.Sum, IntervalCount = losses.Count }.Entries(),
+            };
             try
             {
-                TrainingCheckpoint.Save(trainer, CheckpointPaths.TrainingPath(path), sampler.Sampler, metadata);
+                TrainingCheckpoint.Save(trainer, CheckpointPaths.TrainingPath(path), sampler.Sampler, trainingMetadata);
                 Checkpoint.Save(trainer.Model, CheckpointPaths.ModelPath(path), metadata);
             }
             catch (CheckpointException e)
@@ -284,7 +305,10 @@ internal static class TrainCommand
         {
             if (settings.PlotPath is not { } path)
                 return true;
-            if (_curve.Count == 0)
+            var points = new List<LossPoint>(_curve);
+            if (_finalPoint is { } last && (points.Count == 0 || points[^1].Step < last.Step))
+                points.Add(last);
+            if (points.Count == 0)
             {
                 display.WriteLine($"no loss curve written to '{path}': this run reported no step{(final && trainer.StepCount >= settings.Steps ? $" (it started at step {trainer.StepCount:N0}, at or past --steps)" : "")}");
                 return true;
@@ -292,14 +316,14 @@ internal static class TrainCommand
             string model = settings.Cell == "rnn" ? "vanilla RNN 100" : "2-layer LSTM 128";
             try
             {
-                LossPlot.Write(path, _curve, $"CharRnn {model}: loss per character, {settings.CorpusPath ?? "embedded RnnGen sources"}");
+                LossPlot.Write(path, points, $"CharRnn {model}: loss per character, {settings.CorpusPath ?? "embedded RnnGen sources"}");
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 display.Error($"error: cannot write the loss curve to '{path}': {e.Message}");
                 return false;
             }
-            display.WriteLine($"wrote the loss curve ({_curve.Count} points) to '{path}'");
+            display.WriteLine($"wrote the loss curve ({points.Count} points) to '{path}'");
             return true;
         }
 

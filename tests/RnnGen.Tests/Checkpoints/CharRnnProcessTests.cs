@@ -22,21 +22,26 @@ public sealed class CharRnnProcessTests : IDisposable
     private (int Code, string Out, string Error) Run(params string[] args) => Cli.CharRnnProcess.Run(_folder, args);
 
     [Theory]
-    [InlineData("lstm", 60, 30)]  // Adam
-    [InlineData("rnn", 300, 120)] // Adagrad
-    public void ARunResumedInAFreshProcessEndsWithTheSameBytesAsARunStraight(string cell, int steps, int stopAt)
+    [InlineData("lstm", 60, 30, 20)]   // Adam; the report interval 21–40 spans the restart
+    [InlineData("rnn", 300, 120, 50)]  // Adagrad; 101–150 spans it
+    public void ARunResumedInAFreshProcessEndsWithTheSameBytesAsARunStraight(string cell, int steps, int stopAt, int reportEvery)
     {
-        string[] common = { "--cell", cell, "--report-every", "1000", "--sample-every", (stopAt + stopAt / 2).ToString(), "--sample-length", "40", "--save-every", stopAt.ToString() };
-        var straight = Run(common.Concat(new[] { "--steps", steps.ToString(), "--save", "straight.safetensors" }).ToArray());
+        string[] common = { "--cell", cell, "--report-every", reportEvery.ToString(), "--sample-every", (stopAt + stopAt / 2).ToString(), "--sample-length", "40", "--save-every", stopAt.ToString() };
+        var straight = Run(common.Concat(new[] { "--steps", steps.ToString(), "--save", "straight.safetensors", "--plot", "straight.svg" }).ToArray());
         Assert.True(straight.Code == 0, straight.Error);
-        var first = Run(common.Concat(new[] { "--steps", stopAt.ToString(), "--save", "resumed.safetensors" }).ToArray());
+        var first = Run(common.Concat(new[] { "--steps", stopAt.ToString(), "--save", "resumed.safetensors", "--plot", "resumed.svg" }).ToArray());
         Assert.True(first.Code == 0, first.Error);
-        var resumed = Run(common.Concat(new[] { "--steps", steps.ToString(), "--save", "resumed.safetensors", "--resume", "resumed.safetensors" }).ToArray());
+        var resumed = Run(common.Concat(new[] { "--steps", steps.ToString(), "--save", "resumed.safetensors", "--resume", "resumed.safetensors", "--plot", "resumed.svg" }).ToArray());
         Assert.True(resumed.Code == 0, resumed.Error);
         Assert.Contains($"resumed from 'resumed.training.safetensors' at step {stopAt}", resumed.Out, StringComparison.Ordinal);
 
         Assert.Equal(File.ReadAllBytes(Path.Combine(_folder, "straight.safetensors")), File.ReadAllBytes(Path.Combine(_folder, "resumed.safetensors")));
         Assert.Equal(File.ReadAllBytes(Path.Combine(_folder, "straight.training.safetensors")), File.ReadAllBytes(Path.Combine(_folder, "resumed.training.safetensors")));
+        // The loss curve goes on from the checkpoint: the resumed run draws the straight run's picture, to the byte,
+        // and its report lines after the restart are the straight run's (the unfinished report interval is restored too).
+        Assert.Equal(File.ReadAllBytes(Path.Combine(_folder, "straight.svg")), File.ReadAllBytes(Path.Combine(_folder, "resumed.svg")));
+        Assert.Equal(ReportsAfter(straight.Out, stopAt), ReportsAfter(resumed.Out, stopAt));
+        Assert.NotEmpty(ReportsAfter(resumed.Out, stopAt));
         // The samples drawn after the restart (mid-run and final) are the straight run's too.
         Assert.Equal(Samples(straight.Out), Samples(resumed.Out));
         Assert.Equal(2, Samples(resumed.Out).Length);
@@ -49,6 +54,12 @@ public sealed class CharRnnProcessTests : IDisposable
         IRnnModel model = cell == "lstm" ? new global::CharRnn.CharLstm() : new global::CharRnn.CharVanilla();
         Checkpoint.Load(model, Path.Combine(_folder, "straight.safetensors"));
     }
+
+    /// <summary>The report lines after <paramref name="step"/>, without their speed and time left (those differ between runs).</summary>
+    private static string[] ReportsAfter(string output, int step) =>
+        Regex.Matches(output, @"^step +([\d,]+)/[\d,]+  (loss .*?)  +[\d,]+ chars/s", RegexOptions.Multiline)
+            .Where(m => int.Parse(m.Groups[1].Value, NumberStyles.AllowThousands, CultureInfo.InvariantCulture) > step)
+            .Select(m => m.Groups[1].Value + " " + m.Groups[2].Value).ToArray();
 
     private static string[] Samples(string output) =>
         output.Split("----- ").Skip(1).Select(s => s[..s.IndexOf("\n-----", StringComparison.Ordinal)]).ToArray();
