@@ -23,11 +23,11 @@ internal static class Corpus
         return text.ToString();
     }
 
-    /// <summary>Reads a UTF-8 text file; a missing, empty or binary file is an error with a one-line message that calls it <paramref name="kind"/>.</summary>
+    /// <summary>Reads a UTF-8 text file; a missing, empty or binary file is a <see cref="UsageException"/> whose one-line message calls it <paramref name="kind"/>.</summary>
     public static string FromFile(string path, string kind = "corpus file")
     {
         if (!File.Exists(path))
-            throw new CorpusException($"{kind} '{path}' does not exist");
+            throw new UsageException($"{kind} '{path}' does not exist");
         byte[] bytes;
         try
         {
@@ -35,12 +35,12 @@ internal static class Corpus
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new CorpusException($"cannot read {kind} '{path}': {e.Message}");
+            throw new UsageException($"cannot read {kind} '{path}': {e.Message}");
         }
         if (bytes.Length == 0)
-            throw new CorpusException($"{kind} '{path}' is empty");
+            throw new UsageException($"{kind} '{path}' is empty");
         if (Array.IndexOf(bytes, (byte)0) >= 0)
-            throw new CorpusException($"{kind} '{path}' looks binary (it contains NUL bytes); give a text file");
+            throw new UsageException($"{kind} '{path}' looks binary (it contains NUL bytes); give a text file");
         string text;
         try
         {
@@ -48,13 +48,12 @@ internal static class Corpus
         }
         catch (DecoderFallbackException)
         {
-            throw new CorpusException($"{kind} '{path}' is not UTF-8 text");
+            throw new UsageException($"{kind} '{path}' is not UTF-8 text");
         }
         text = text.TrimStart('\uFEFF').Replace("\r\n", "\n", StringComparison.Ordinal);
         if (text.Length < 2)
-            throw new CorpusException($"{kind} '{path}' has {text.Length} character{(text.Length == 1 ? "" : "s")}; at least 2 are needed");
+            throw new UsageException($"{kind} '{path}' has {text.Length} character{(text.Length == 1 ? "" : "s")}; at least 2 are needed");
         return text;
     }
 }
 
-internal sealed class CorpusException(string message) : Exception(message);

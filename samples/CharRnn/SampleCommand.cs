@@ -44,15 +44,7 @@ internal sealed class EvalCommand(EvalSettings settings) : IModelCommand
 
     public int Run<TState>(ITokenRnnModel<TState> model, CharVocabulary vocabulary) where TState : struct, IRnnState
     {
-        string text;
-        try
-        {
-            text = Corpus.FromFile(settings.TextPath, "text file");
-        }
-        catch (CorpusException e)
-        {
-            throw new UsageException(e.Message);
-        }
+        string text = Corpus.FromFile(settings.TextPath, "text file");
         int[] tokens = TextEncoding.Encode(vocabulary, text, out int skipped, out _);
         if (tokens.Length < 2)
             throw new UsageException($"'{settings.TextPath}' has fewer than two characters the model knows; nothing to evaluate");

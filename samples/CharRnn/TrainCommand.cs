@@ -46,15 +46,7 @@ internal static class TrainCommand
             OutputPaths.Check(CheckpointPaths.TrainingPath(save), "--save");
         }
 
-        string text;
-        try
-        {
-            text = settings.CorpusPath is null ? Corpus.Embedded() : Corpus.FromFile(settings.CorpusPath);
-        }
-        catch (CorpusException e)
-        {
-            throw new UsageException(e.Message);
-        }
+        string text = settings.CorpusPath is null ? Corpus.Embedded() : Corpus.FromFile(settings.CorpusPath);
         CharVocabulary vocabulary = CharVocabulary.Build(text, Vocabulary.Size);
         Console.WriteLine($"corpus: {settings.CorpusPath ?? "embedded RnnGen sources"}, {text.Length:N0} characters, {vocabulary.Count + vocabulary.UnmappedCharacterCount} distinct");
         if (vocabulary.HasUnknown)

@@ -72,14 +72,7 @@ internal sealed class VisualizeCommand(VisualizeSettings settings) : IModelComma
         string text;
         if (settings.TextPath is { } path)
         {
-            try
-            {
-                text = Corpus.FromFile(path, "text file");
-            }
-            catch (CorpusException e)
-            {
-                throw new UsageException(e.Message);
-            }
+            text = Corpus.FromFile(path, "text file");
             name = Path.GetFileName(path);
             return text.Length <= settings.Length ? text : text[..settings.Length];
         }

@@ -30,8 +30,11 @@ internal static class CharRnnProcess
         return (process.ExitCode, output.Result, error.Result);
     }
 
-    /// <summary>Starts CharRnn with <paramref name="args"/> in <paramref name="folder"/>, output redirected, without the CI variable.</summary>
-    public static Process Start(string folder, IEnumerable<string> args)
+    /// <summary>
+    /// Starts CharRnn with <paramref name="args"/> in <paramref name="folder"/>, output redirected, with the variables of
+    /// <paramref name="environment"/> set over the test's own.
+    /// </summary>
+    public static Process Start(string folder, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(Host)
         {
@@ -43,6 +46,8 @@ internal static class CharRnnProcess
         start.ArgumentList.Add(Program);
         foreach (string arg in args)
             start.ArgumentList.Add(arg);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            start.Environment[name] = value;
         return Process.Start(start)!;
     }
 }

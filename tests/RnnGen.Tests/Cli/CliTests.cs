@@ -230,13 +230,8 @@ public sealed class CliTests : IDisposable
     public void NumbersPrintTheSameInEveryLocale()
     {
         // The program runs with invariant globalization: a German locale does not turn 1,234.5 into 1.234,5.
-        var start = new ProcessStartInfo(CharRnnProcess.Host) { WorkingDirectory = _folder, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(CharRnnProcess.Program);
-        foreach (string arg in s_shortRun)
-            start.ArgumentList.Add(arg);
-        start.Environment["LANG"] = "de_DE.UTF-8";
-        start.Environment["LC_ALL"] = "de_DE.UTF-8";
-        using Process process = Process.Start(start)!;
+        var german = new System.Collections.Generic.Dictionary<string, string> { ["LANG"] = "de_DE.UTF-8", ["LC_ALL"] = "de_DE.UTF-8" };
+        using Process process = CharRnnProcess.Start(_folder, s_shortRun, german);
         string output = process.StandardOutput.ReadToEnd();
         string error = process.StandardError.ReadToEnd();
         Assert.True(process.WaitForExit(120_000));
