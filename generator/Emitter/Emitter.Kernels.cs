@@ -178,7 +178,7 @@ public sealed partial class RnnGenerator
                     break;
                 default:
                     w.Line("MultiplyAddRecurrent(recurrentWeights, h, next);");
-                    w.Line(cell == Cell.RnnRelu ? "ApplyRelu(next);" : "ApplyTanh(next);");
+                    w.Line(cell == Cell.RnnRelu ? "ApplyReluToState(next);" : "ApplyTanhToState(next);");
                     break;
             }
             w.Line("next.CopyTo(output.Slice(t * LayerOutputSize" + (ld.Direction == 1 ? " + HiddenSize" : "") + ", HiddenSize));");
@@ -468,7 +468,10 @@ public sealed partial class RnnGenerator
             {
                 case Cell.Lstm:
                     w.Lines("""
-                        /// <summary>i, f, o = σ(·), g = tanh(·); c' = f·c + i·g; h' = o·tanh(c'). The gates are left activated for the backward pass.</summary>
+                        /// <summary>
+                        /// i, f, o = σ(·), g = tanh(·); c' = f·c + i·g; h' = o·tanh(c'), with values of c' and h' below
+                        /// <see cref="VectorMath.StateFloor"/> stored as zero. The gates are left activated for the backward pass.
+                        /// </summary>
                         private static void LstmCell(Span<float> gates, ReadOnlySpan<float> cell, Span<float> nextCell, Span<float> next)
                         {
                             gates = gates.Slice(0, GateRows);
@@ -484,16 +487,16 @@ public sealed partial class RnnGenerator
                                 ref float gate = ref MemoryMarshal.GetReference(gates);
                                 for (; j <= HiddenSize - Lanes; j += Lanes)
                                 {
-                                    Vector256<float> c = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref gate, (nuint)(HiddenSize + j)), Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(cell), (nuint)j),
-                                        Vector256.LoadUnsafe(ref gate, (nuint)j) * Vector256.LoadUnsafe(ref gate, (nuint)(2 * HiddenSize + j)));
+                                    Vector256<float> c = VectorMath.FloorState(Fma.MultiplyAdd(Vector256.LoadUnsafe(ref gate, (nuint)(HiddenSize + j)), Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(cell), (nuint)j),
+                                        Vector256.LoadUnsafe(ref gate, (nuint)j) * Vector256.LoadUnsafe(ref gate, (nuint)(2 * HiddenSize + j))));
                                     c.StoreUnsafe(ref MemoryMarshal.GetReference(nextCell), (nuint)j);
-                                    (VectorMath.Tanh(c) * Vector256.LoadUnsafe(ref gate, (nuint)(3 * HiddenSize + j))).StoreUnsafe(ref MemoryMarshal.GetReference(next), (nuint)j);
+                                    VectorMath.FloorState(VectorMath.Tanh(c) * Vector256.LoadUnsafe(ref gate, (nuint)(3 * HiddenSize + j))).StoreUnsafe(ref MemoryMarshal.GetReference(next), (nuint)j);
                                 }
                             }
                             for (; j < HiddenSize; j++)
                             {
-                                nextCell[j] = gates[HiddenSize + j] * cell[j] + gates[j] * gates[2 * HiddenSize + j];
-                                next[j] = MathF.Tanh(nextCell[j]) * gates[3 * HiddenSize + j];
+                                nextCell[j] = VectorMath.FloorState(gates[HiddenSize + j] * cell[j] + gates[j] * gates[2 * HiddenSize + j]);
+                                next[j] = VectorMath.FloorState(MathF.Tanh(nextCell[j]) * gates[3 * HiddenSize + j]);
                             }
                         }
 
@@ -549,7 +552,8 @@ public sealed partial class RnnGenerator
                 case Cell.Gru:
                     w.Lines("""
                         /// <summary>
-                        /// r, z = σ(x-side + h-side); n = tanh(x-side + r·(W_hn·h + b_hn)); h' = (1 − z)·n + z·h (PyTorch's GRU).
+                        /// r, z = σ(x-side + h-side); n = tanh(x-side + r·(W_hn·h + b_hn)); h' = (1 − z)·n + z·h (PyTorch's GRU), with
+                        /// values of h' below <see cref="VectorMath.StateFloor"/> stored as zero.
                         /// <paramref name="gates"/> holds W_ih·x + b_ih and is left holding r, z, n.
                         /// </summary>
                         private static void GruCell(Span<float> gates, ReadOnlySpan<float> recurrentGates, ReadOnlySpan<float> h, Span<float> next, Span<float> candidate)
@@ -574,7 +578,7 @@ public sealed partial class RnnGenerator
                                     z.StoreUnsafe(ref gate, (nuint)(HiddenSize + j));
                                     n.StoreUnsafe(ref gate, (nuint)(2 * HiddenSize + j));
                                     c.StoreUnsafe(ref MemoryMarshal.GetReference(candidate), (nuint)j);
-                                    Fma.MultiplyAdd(z, Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(h), (nuint)j) - n, n).StoreUnsafe(ref MemoryMarshal.GetReference(next), (nuint)j);
+                                    VectorMath.FloorState(Fma.MultiplyAdd(z, Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(h), (nuint)j) - n, n)).StoreUnsafe(ref MemoryMarshal.GetReference(next), (nuint)j);
                                 }
                             }
                             for (; j < HiddenSize; j++)
@@ -586,7 +590,7 @@ public sealed partial class RnnGenerator
                                 gates[j] = r;
                                 gates[HiddenSize + j] = z;
                                 gates[2 * HiddenSize + j] = n;
-                                next[j] = (1f - z) * n + z * h[j];
+                                next[j] = VectorMath.FloorState((1f - z) * n + z * h[j]);
                             }
                         }
 
@@ -763,12 +767,23 @@ public sealed partial class RnnGenerator
 
                     """);
             }
-            if (model.Cell != Cell.RnnRelu)
-                WriteActivation(w, "ApplyTanh", "tanh", "VectorMath.Tanh(v)", "MathF.Tanh(x)");
-            if (model.Cell is Cell.Lstm or Cell.Gru)
-                WriteActivation(w, "ApplySigmoid", "σ", "VectorMath.Sigmoid(v)", "1f / (1f + MathF.Exp(-x))");
-            if (model.Cell == Cell.RnnRelu)
-                WriteActivation(w, "ApplyRelu", "relu (NaN stays NaN)", "Avx.Max(Vector256<float>.Zero, v)", "MathF.Max(0f, x)");
+            const string Floored = ", with values below VectorMath.StateFloor stored as zero";
+            switch (model.Cell)
+            {
+                case Cell.Rnn:
+                    WriteActivation(w, "ApplyTanhToState", "tanh" + Floored, "VectorMath.FloorState(VectorMath.Tanh(v))", "VectorMath.FloorState(MathF.Tanh(x))");
+                    break;
+                case Cell.RnnRelu:
+                    WriteActivation(w, "ApplyReluToState", "relu (NaN stays NaN)" + Floored, "VectorMath.FloorState(Avx.Max(Vector256<float>.Zero, v))", "VectorMath.FloorState(MathF.Max(0f, x))");
+                    break;
+                case Cell.Lstm:
+                    WriteActivation(w, "ApplyTanh", "tanh", "VectorMath.Tanh(v)", "MathF.Tanh(x)");
+                    WriteActivation(w, "ApplySigmoid", "σ", "VectorMath.Sigmoid(v)", "1f / (1f + MathF.Exp(-x))");
+                    break;
+                case Cell.Gru:
+                    WriteActivation(w, "ApplySigmoid", "σ", "VectorMath.Sigmoid(v)", "1f / (1f + MathF.Exp(-x))");
+                    break;
+            }
         }
 
         private static void WriteActivation(SourceWriter w, string name, string what, string vector, string scalar)
