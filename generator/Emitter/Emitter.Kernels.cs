@@ -141,9 +141,9 @@ public sealed partial class RnnGenerator
             w.Open("for (int k = 0; k < steps; k++)");
             w.Line("Span<float> pre = inputSide.Slice(k * GateRows, GateRows);");
             w.Line(cell == Cell.Gru ? "inputBias.CopyTo(pre);" : "AddTo(pre, inputBias, recurrentBias);");
-            if (first && model.Input == Input.Token)
-                w.Line("GatherColumn(inputWeights, tokens[" + (ld.Direction == 1 ? "steps - 1 - k" : "k") + "], pre);");
             w.Close();
+            if (first && model.Input == Input.Token)
+                w.Line("GatherColumns(inputWeights, tokens, steps, reversed: " + reversed + ", inputSide);");
             if (first && model.Input == Input.Dense)
             {
                 w.Line("if (steps == 1)");
@@ -747,23 +747,57 @@ public sealed partial class RnnGenerator
             if (model.Input == Input.Token)
             {
                 w.Lines("""
-                    /// <summary>target += W[:, token]: the product of W with a one-hot input is a column gather.</summary>
-                    private static void GatherColumn(ReadOnlySpan<float> weights, int token, Span<float> target)
+                    /// <summary>
+                    /// Row k of <paramref name="target"/> += W[:, token k] for every step k (tokens in reverse for the reverse
+                    /// direction): the product of W with a one-hot input is a column gather. A column's floats are InputSize
+                    /// apart, each on its own cache line, so the window is gathered <see cref="GatherRows"/> rows of W at a
+                    /// time: those rows stay in L1 for every step's token, and W is streamed once per window instead of one
+                    /// cache line per weight.
+                    /// </summary>
+                    private static void GatherColumns(ReadOnlySpan<float> weights, ReadOnlySpan<int> tokens, int steps, bool reversed, Span<float> target)
                     {
-                        weights = weights.Slice(0, GateRows * InputSize);
-                        target = target.Slice(0, GateRows);
-                        for (int j = 0; j < GateRows; j++)
-                            target[j] += weights[j * InputSize + token];
+                        target = target.Slice(0, steps * GateRows);
+                        for (int row = 0; row < GateRows; row += GatherRows)
+                        {
+                            int rows = Math.Min(GatherRows, GateRows - row);
+                            for (int k = 0; k < steps; k++)
+                            {
+                                int token = tokens[reversed ? steps - 1 - k : k];
+                                // The slice checks the token: W[row + j, token] = column[j * InputSize] for every j < rows lies inside it.
+                                ref float column = ref MemoryMarshal.GetReference(weights.Slice(row * InputSize + token, (rows - 1) * InputSize + 1));
+                                ref float t = ref MemoryMarshal.GetReference(target.Slice(k * GateRows + row, rows));
+                                int j = 0;
+                                if (UseAvx2)
+                                {
+                                    for (; j <= rows - Lanes; j += Lanes)
+                                    {
+                                        ref float c = ref Unsafe.Add(ref column, j * InputSize); // the other seven are constant offsets from it
+                                        Vector256<float> gathered = Vector256.Create(
+                                            c, Unsafe.Add(ref c, InputSize), Unsafe.Add(ref c, 2 * InputSize), Unsafe.Add(ref c, 3 * InputSize),
+                                            Unsafe.Add(ref c, 4 * InputSize), Unsafe.Add(ref c, 5 * InputSize), Unsafe.Add(ref c, 6 * InputSize), Unsafe.Add(ref c, 7 * InputSize));
+                                        (Vector256.LoadUnsafe(ref t, (nuint)j) + gathered).StoreUnsafe(ref t, (nuint)j);
+                                    }
+                                }
+                                for (; j < rows; j++)
+                                    Unsafe.Add(ref t, j) += Unsafe.Add(ref column, j * InputSize);
+                            }
+                        }
                     }
+
+                    /// <summary>Rows of W_ih gathered together for a window (16 rows of a 65-token W_ih are 4 KiB).</summary>
+                    private const int GatherRows = 16;
 
                     /// <summary>dW[:, token] += delta: the gradient of a column gather.</summary>
                     private static void ScatterColumn(ReadOnlySpan<float> delta, int token, Span<float> gradient)
                     {
-                        delta = delta.Slice(0, GateRows);
-                        gradient = gradient.Slice(0, GateRows * InputSize);
+                        ref float d = ref MemoryMarshal.GetReference(delta.Slice(0, GateRows));
+                        ref float column = ref MemoryMarshal.GetReference(gradient.Slice(token, ColumnSpan));
                         for (int j = 0; j < GateRows; j++)
-                            gradient[j * InputSize + token] += delta[j];
+                            Unsafe.Add(ref column, j * InputSize) += Unsafe.Add(ref d, j);
                     }
+
+                    /// <summary>Floats from W[0, c] to W[GateRows − 1, c]: one column of W_ih in its row-major layout.</summary>
+                    private const int ColumnSpan = (GateRows - 1) * InputSize + 1;
 
                     """);
             }
