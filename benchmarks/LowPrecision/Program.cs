@@ -9,6 +9,8 @@
 //   pairs cannot saturate vpmaddubsw's int16), vpmaddubsw + vpmaddwd + vpaddd, the offset removed with each row's
 //   precomputed weight sum (Opus/LPCNet's scheme). AVX-VNNI's vpdpbusd would fuse the three, but .NET 10 exposes it only
 //   as AvxVnni/Avx10v1, which this Zen 4 (AVX512-VNNI only) reports as unsupported.
+// - Fp32Avx512: the float32 kernel with 512-bit vectors (8 rows × 16 columns per FMA), to decide whether an AVX-512
+//   path pays on this machine (Zen 4 splits each 512-bit operation into two 256-bit halves).
 // Setup prints each variant's largest absolute difference from float32 on the same random weights and input.
 using System;
 using System.Runtime.CompilerServices;
@@ -82,6 +84,11 @@ public class MatVec
 
         Fp32();
         float[] reference = (float[])y.Clone();
+        if (Avx512F.IsSupported)
+        {
+            Fp32Avx512();
+            Console.WriteLine($"// H = {H}: max |float32 AVX-512 - float32| = {MaxDifference(reference, y)}");
+        }
         Bf16();
         Console.WriteLine($"// H = {H}: max |bf16 - float32| = {MaxDifference(reference, y)}");
         Int8();
@@ -138,6 +145,38 @@ public class MatVec
             SumEach(s0, s1, s2, s3, s4, s5, s6, s7).StoreUnsafe(ref yRef, (nuint)row);
         }
     }
+
+    [Benchmark]
+    public void Fp32Avx512()
+    {
+        if (!Avx512F.IsSupported)
+            throw new PlatformNotSupportedException("This processor (or DOTNET_EnableAVX512F=0) has no AVX-512.");
+        int Rows = this.Rows, Columns = Cols;
+        ref float wRef = ref MemoryMarshal.GetArrayDataReference(w);
+        ref float xRef = ref MemoryMarshal.GetArrayDataReference(x);
+        ref float yRef = ref MemoryMarshal.GetArrayDataReference(y);
+        for (int row = 0; row < Rows; row += 8)
+        {
+            ref float w0 = ref Unsafe.Add(ref wRef, row * Columns);
+            Vector512<float> s0 = default, s1 = default, s2 = default, s3 = default, s4 = default, s5 = default, s6 = default, s7 = default;
+            for (int c = 0; c < Columns; c += 16)
+            {
+                var xv = Vector512.LoadUnsafe(ref xRef, (nuint)c);
+                s0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w0, (nuint)c), xv, s0);
+                s1 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w0, (nuint)(Columns + c)), xv, s1);
+                s2 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w0, (nuint)(2 * Columns + c)), xv, s2);
+                s3 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w0, (nuint)(3 * Columns + c)), xv, s3);
+                s4 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w0, (nuint)(4 * Columns + c)), xv, s4);
+                s5 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w0, (nuint)(5 * Columns + c)), xv, s5);
+                s6 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w0, (nuint)(6 * Columns + c)), xv, s6);
+                s7 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w0, (nuint)(7 * Columns + c)), xv, s7);
+            }
+            SumEach(Fold(s0), Fold(s1), Fold(s2), Fold(s3), Fold(s4), Fold(s5), Fold(s6), Fold(s7)).StoreUnsafe(ref yRef, (nuint)row);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Fold(Vector512<float> v) => Avx.Add(v.GetLower(), v.GetUpper());
 
     [Benchmark]
     public void Bf16()
