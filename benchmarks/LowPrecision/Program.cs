@@ -3,6 +3,7 @@
 // whether a bf16 or int8 weight option can move the speed targets that float32 misses (issue 4). Shapes are the LSTM's
 // fused gates: rows 4H, columns I + H with I = 64, 128 for H = 128, 256.
 //   dotnet run -c Release --project benchmarks/LowPrecision -- --filter '*' --launchCount 1 --warmupCount 5 --iterationCount 20
+//   dotnet run -c Release --project benchmarks/LowPrecision -- --interleaved     (all variants side by side in one process)
 // - Bf16: two bfloat16 weights per 32-bit lane (columns c..c+7 in the low halves, c+8..c+15 in the high halves), widened
 //   with one vpslld and one vpand, float32 accumulation: 2^-9 relative weight error.
 // - Int8: weights s8 with one scale per row, the input quantized per call to 7 bits (u8 with an offset of 64, so u8×s8
@@ -13,6 +14,7 @@
 //   path pays on this machine (Zen 4 splits each 512-bit operation into two 256-bit halves).
 // Setup prints each variant's largest absolute difference from float32 on the same random weights and input.
 using System;
+using System.Linq;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -20,7 +22,49 @@ using System.Runtime.Intrinsics.X86;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Running;
 
-BenchmarkRunner.Run<MatVec>(args: args);
+if (args is ["--interleaved"])
+    Interleaved.Run();
+else
+    BenchmarkRunner.Run<MatVec>(args: args);
+
+/// <summary>
+/// `-- --interleaved`: every variant timed in one process, in alternating blocks of calls, best of 60 blocks each, so
+/// that a noisy shared machine slows all of them alike (BenchmarkDotNet runs them one after another).
+/// </summary>
+internal static class Interleaved
+{
+    public static void Run()
+    {
+        foreach (int h in new[] { 128, 256 })
+        {
+            var kernels = new MatVec { H = h };
+            kernels.Setup();
+            (string Name, Action Call)[] variants =
+            [
+                ("float32", kernels.Fp32),
+                ("float32 AVX-512", kernels.Fp32Avx512),
+                ("bfloat16", kernels.Bf16),
+                ("int8", kernels.Int8),
+            ];
+            if (!Avx512F.IsSupported)
+                variants = variants.Where(v => v.Name != "float32 AVX-512").ToArray();
+            int calls = h == 128 ? 2_000 : 400;
+            double[] best = variants.Select(_ => double.MaxValue).ToArray();
+            for (int block = 0; block < 60; block++)
+            {
+                for (int v = 0; v < variants.Length; v++)
+                {
+                    long start = System.Diagnostics.Stopwatch.GetTimestamp();
+                    for (int i = 0; i < calls; i++)
+                        variants[v].Call();
+                    best[v] = Math.Min(best[v], System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalNanoseconds / calls);
+                }
+            }
+            for (int v = 0; v < variants.Length; v++)
+                Console.WriteLine($"H = {h}: {variants[v].Name,-16} {best[v] / 1000,8:F2} µs  ({best[v] / best[0]:F2} of float32)");
+        }
+    }
+}
 
 /// <summary>y = W·x for an LSTM's fused gate matrix at batch 1, with float32, bfloat16 and int8 weights.</summary>
 public class MatVec
