@@ -56,19 +56,10 @@ public sealed class VectorRnn : IStepBaseline
                 + VectorOps.Dot(_inputWeights.AsSpan(j * _inputSize, _inputSize), input)
                 + VectorOps.Dot(_recurrentWeights.AsSpan(j * _hiddenSize, _hiddenSize), _hidden);
         }
-        Tanh(_next);
+        VectorOps.Tanh(_next);
         (_hidden, _next) = (_next, _hidden);
 
         for (int o = 0; o < _outputSize; o++)
             logits[o] = _headBias[o] + VectorOps.Dot(_headWeights.AsSpan(o * _hiddenSize, _hiddenSize), _hidden);
-    }
-
-    private static void Tanh(Span<float> values)
-    {
-        int i = 0;
-        for (; i <= values.Length - Vector256<float>.Count; i += Vector256<float>.Count)
-            VectorOps.Tanh(Vector256.Create((ReadOnlySpan<float>)values.Slice(i))).CopyTo(values.Slice(i));
-        for (; i < values.Length; i++)
-            values[i] = MathF.Tanh(values[i]);
     }
 }
