@@ -10,6 +10,7 @@ cd "$(dirname "$0")"
 workload=${1:?usage: profile.sh WORKLOAD [METHOD [SECONDS]]}
 method=${2:-}
 seconds=${3:-6}
+if [[ $method =~ ^[0-9.]+$ ]]; then seconds=$method; method=; fi # profile.sh WORKLOAD SECONDS
 command -v perf > /dev/null || { echo "profile.sh: perf is not installed (apt-get install -y linux-perf)" >&2; exit 2; }
 dotnet build -c Release -v quiet -nologo > /dev/null
 out=$(mktemp -d)
