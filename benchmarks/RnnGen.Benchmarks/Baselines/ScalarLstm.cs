@@ -6,9 +6,10 @@ namespace RnnGen.Benchmarks.Baselines;
 /// What a person would write without SIMD: one step of PyTorch's LSTM with a linear head, sizes known only at run
 /// time, plain <c>float[]</c> and loops. The four gates are one fused [4H] pre-activation, rows i, f, g, o as PyTorch
 /// lays them out: gates = W_ih·x + b_ih + W_hh·h + b_hh; i, f, o = σ(·), g = tanh(·); c' = f·c + i·g;
-/// h' = o·tanh(c'); logits = W_o·h' + b_o. sigmoid and tanh come from <see cref="MathF"/>.
+/// h' = o·tanh(c'); logits = W_o·h' + b_o. sigmoid and tanh come from <see cref="MathF"/>. A token input (one-hot)
+/// is a column gather of W_ih instead of the product.
 /// </summary>
-public sealed class ScalarLstm : IStepBaseline
+public sealed class ScalarLstm : IStepBaseline, ITokenStepBaseline
 {
     private readonly int _inputSize;
     private readonly int _hiddenSize;
@@ -57,11 +58,32 @@ public sealed class ScalarLstm : IStepBaseline
             float sum = _inputBias[r] + _recurrentBias[r];
             for (int i = 0; i < _inputSize; i++)
                 sum += _inputWeights[r * _inputSize + i] * input[i];
-            for (int k = 0; k < h; k++)
-                sum += _recurrentWeights[r * h + k] * _hidden[k];
-            _gates[r] = sum;
+            _gates[r] = AddRecurrent(r, sum);
         }
+        CellAndHead(logits);
+    }
 
+    /// <inheritdoc />
+    public void Step(int token, float[] logits)
+    {
+        for (int r = 0; r < 4 * _hiddenSize; r++)
+            _gates[r] = AddRecurrent(r, _inputBias[r] + _recurrentBias[r] + _inputWeights[r * _inputSize + token]);
+        CellAndHead(logits);
+    }
+
+    /// <summary><paramref name="sum"/> + row <paramref name="r"/> of W_hh · h.</summary>
+    private float AddRecurrent(int r, float sum)
+    {
+        int h = _hiddenSize;
+        for (int k = 0; k < h; k++)
+            sum += _recurrentWeights[r * h + k] * _hidden[k];
+        return sum;
+    }
+
+    /// <summary>From the gate pre-activations: the cell update, h, and the head's logits.</summary>
+    private void CellAndHead(float[] logits)
+    {
+        int h = _hiddenSize;
         for (int j = 0; j < h; j++)
         {
             float inputGate = Sigmoid(_gates[j]);

@@ -8,9 +8,10 @@ namespace RnnGen.Benchmarks.Baselines;
 /// <see cref="ScalarLstm"/> (fused [4H] gate rows i, f, g, o), each gate pre-activation one dot product of a weight
 /// row with the input and one with h, eight lanes at a time with one accumulator per row (no register blocking);
 /// the gate activations and the cell update eight lanes at a time, sigmoid and tanh from
-/// <see cref="Vector256.Exp(Vector256{float})"/>. Sizes are known only at run time.
+/// <see cref="Vector256.Exp(Vector256{float})"/>. Sizes are known only at run time. A token input (one-hot) is a
+/// column gather of W_ih instead of the dot product.
 /// </summary>
-public sealed class VectorLstm : IStepBaseline
+public sealed class VectorLstm : IStepBaseline, ITokenStepBaseline
 {
     private readonly int _inputSize;
     private readonly int _hiddenSize;
@@ -61,7 +62,22 @@ public sealed class VectorLstm : IStepBaseline
                 + VectorOps.Dot(_inputWeights.AsSpan(r * _inputSize, _inputSize), input)
                 + VectorOps.Dot(_recurrentWeights.AsSpan(r * h, h), _hidden);
         }
+        CellAndHead(logits);
+    }
 
+    /// <inheritdoc />
+    public void Step(int token, float[] logits)
+    {
+        int h = _hiddenSize;
+        for (int r = 0; r < 4 * h; r++)
+            _gates[r] = _bias[r] + _inputWeights[r * _inputSize + token] + VectorOps.Dot(_recurrentWeights.AsSpan(r * h, h), _hidden);
+        CellAndHead(logits);
+    }
+
+    /// <summary>From the gate pre-activations: the cell update, h, and the head's logits.</summary>
+    private void CellAndHead(float[] logits)
+    {
+        int h = _hiddenSize;
         int j = 0;
         for (; j <= h - Vector256<float>.Count; j += Vector256<float>.Count)
         {
