@@ -763,8 +763,8 @@ public sealed partial class RnnGenerator
                             for (int k = 0; k < steps; k++)
                             {
                                 int token = tokens[reversed ? steps - 1 - k : k];
-                                // The slice checks the token: W[row + j, token] = column[j * InputSize] for every j < rows lies inside it.
-                                ref float column = ref MemoryMarshal.GetReference(weights.Slice(row * InputSize + token, (rows - 1) * InputSize + 1));
+                                // The slice checks the token against the whole column: W[row + j, token] = column[(row + j) * InputSize].
+                                ref float column = ref Unsafe.Add(ref MemoryMarshal.GetReference(weights.Slice(token, ColumnSpan)), row * InputSize);
                                 ref float t = ref MemoryMarshal.GetReference(target.Slice(k * GateRows + row, rows));
                                 int j = 0;
                                 if (UseAvx2)

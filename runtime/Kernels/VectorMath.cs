@@ -26,7 +26,8 @@ public static class VectorMath
     /// A state that decays toward zero would otherwise pass through values whose products with the weights, and then
     /// the values themselves, are subnormal floats, which the processor handles slowly; .NET cannot set the
     /// flush-to-zero mode. Next to any other term of a pre-activation (float32 resolves 1 part in 2^24) such a value
-    /// changes nothing.
+    /// changes nothing. The backward pass differentiates the stored values: a ReLU unit whose positive pre-activation
+    /// was below the floor counts as inactive (PyTorch would pass its gradient through, at a value 2^-64 from the kink).
     /// </summary>
     public const float StateFloor = 5.42101086e-20f;
 

@@ -70,6 +70,31 @@ public class VectorMathTests(ITestOutputHelper output)
         Assert.InRange(sigmoid[5], 0f, 1e-38f); // σ(−100) ≈ 3.7·10⁻⁴⁴
     }
 
+    /// <summary>The state floor (<see cref="VectorMath.StateFloor"/>) on eight lanes, bit for bit the scalar one, at its edges and on special values.</summary>
+    [Avx2Fact]
+    public void TheEightLaneStateFloorGivesTheScalarFloorsBits()
+    {
+        float below = BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits(VectorMath.StateFloor) - 1);
+        float[] values =
+        [
+            0f, -0f, float.PositiveInfinity, float.NegativeInfinity, float.NaN, BitConverter.Int32BitsToSingle(unchecked((int)0xFFC00001)),
+            VectorMath.StateFloor, -VectorMath.StateFloor, below, -below, 1e-40f, -1e-45f, float.MaxValue, -float.MaxValue, 0.5f, -3f,
+        ];
+        for (int i = 0; i < values.Length; i += 8)
+        {
+            var floored = VectorMath.FloorState(Vector256.Create(values, i));
+            for (int k = 0; k < 8; k++)
+            {
+                float expected = VectorMath.FloorState(values[i + k]);
+                Assert.True(BitConverter.SingleToInt32Bits(expected) == BitConverter.SingleToInt32Bits(floored[k]) || (float.IsNaN(expected) && float.IsNaN(floored[k])),
+                    $"{values[i + k]:R}: scalar {expected:R}, vector {floored[k]:R}");
+            }
+        }
+        Assert.Equal(0f, VectorMath.FloorState(below));
+        Assert.True(float.IsNaN(VectorMath.FloorState(Vector256.Create(float.NaN))[3]));
+        Assert.Equal(float.NegativeInfinity, VectorMath.FloorState(Vector256.Create(float.NegativeInfinity))[0]);
+    }
+
     private readonly record struct Accuracy(long Inputs, double MaxUlps, float WorstUlpInput, double MaxAbsolute, float WorstAbsoluteInput)
     {
         public override string ToString() =>
