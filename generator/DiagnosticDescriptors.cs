@@ -76,6 +76,61 @@ internal static class DiagnosticDescriptors
         "C# 12 or newer is required",
         "'{0}' is compiled as C# {1}; the generated code needs C# 12 (inline arrays for the state); set <LangVersion>12</LangVersion> or newer, or target net8.0 or later");
 
+    public static readonly DiagnosticDescriptor LayerWithoutModel = Error(
+        "RNNG014",
+        "Layer attribute without [RnnModel(inputSize)]",
+        "'{0}' has [{1}] but no [RnnModel]; add [RnnModel(inputSize: N)] above the layers, N being the input's feature count or vocabulary size");
+
+    public static readonly DiagnosticDescriptor MixedForms = Error(
+        "RNNG015",
+        "The two forms of [RnnModel] are mixed",
+        "{0}");
+
+    public static readonly DiagnosticDescriptor NoRecurrentLayer = Error(
+        "RNNG016",
+        "A layer stack needs a recurrent layer",
+        "'{0}' {1}; add a recurrent layer such as [Recurrent(CellKind.Lstm, 64)]");
+
+    public static readonly DiagnosticDescriptor EmbeddingMisplaced = Error(
+        "RNNG017",
+        "Embedding must be the first layer of a token model",
+        "[Embedding] is layer {0} {1}; an embedding looks up token ids, so it must be the first layer of a model with Input = InputKind.Token ({2})");
+
+    public static readonly DiagnosticDescriptor ConvolutionAfterLastStep = Error(
+        "RNNG018",
+        "Conv1D after the LastStep reduction",
+        "[Conv1D] is layer {0}, after the last recurrent layer (layer {1}) of a model with Output = OutputKind.LastStep, where one step is left to convolve; move it before that layer or use Output = OutputKind.EveryStep");
+
+    public static readonly DiagnosticDescriptor InputSkipDoesNotFit = Error(
+        "RNNG019",
+        "InputSkip cannot apply",
+        "InputSkip adds the first OutputSize input features to the output at every step, but {0}; {1}");
+
+    public static readonly DiagnosticDescriptor DropoutProbabilityOutOfRange = Error(
+        "RNNG020",
+        "Dropout probability must be in [0, 1)",
+        "[Dropout] (layer {0}) has p = {1}; it must be at least 0 and less than 1 (the share of values zeroed during training)");
+
+    public static readonly DiagnosticDescriptor DuplicateTensorName = Error(
+        "RNNG021",
+        "Two tensors have the same name",
+        "Layer {0} ([{1}]) and layer {2} ([{3}]) both name a tensor '{4}'; give one of them another Name");
+
+    public static readonly DiagnosticDescriptor InvalidLayerName = Error(
+        "RNNG022",
+        "Invalid layer name",
+        "Name = \"{0}\" (layer {1}) is not a tensor-name prefix; use letters, digits and '_', with single dots between parts (e.g. \"rec\", \"net.rnn\"), or \"\" for bare names");
+
+    public static readonly DiagnosticDescriptor ErrorToSignalRatioMisuse = Error(
+        "RNNG023",
+        "Error-to-signal ratio settings do not fit",
+        "{0}");
+
+    public static readonly DiagnosticDescriptor LayersOnAnotherPart = Error(
+        "RNNG024",
+        "Layers are declared on another part of the class",
+        "'{0}' has [{1}] on another part of the partial class than its [RnnModel]; put every layer attribute on the declaration that has [RnnModel], whose source order is the model's order");
+
     public static readonly DiagnosticDescriptor InternalError = Error(
         "RNNG099",
         "Internal generator error",

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
@@ -14,7 +13,7 @@ namespace RnnGen.Generator;
 public sealed partial class RnnGenerator
 {
     /// <summary>Turns one [RnnModel] declaration into a <see cref="ModelSpec"/> and its diagnostics.</summary>
-    internal static class Parser
+    internal static partial class Parser
     {
         /// <summary>Largest parameter count: two buffers of this many floats (parameters, gradients) must be allocatable.</summary>
         public const long MaxParameters = 1L << 28;
@@ -25,22 +24,10 @@ public sealed partial class RnnGenerator
         /// <summary>Largest activation tape for backpropagation through time.</summary>
         public const long MaxTapeFloats = 1L << 28;
 
-        /// <summary>Names the generated code declares in the model class.</summary>
-        internal static readonly string[] GeneratedMemberNames =
-        {
-            "InputSize", "HiddenSize", "OutputSize", "Layers", "Directions", "SequenceLength", "ParameterCount",
-            "Cell", "Input", "Head", "Output", "Bidirectional", "Parameters", "Gradients", "Parameter", "Layout",
-            "State", "Step", "Forward", "ComputeGradients", "ZeroGradients", "InitializeParameters", "ActiveKernelPath",
-            "LayerOutputSize", "GateRows", "TapeLength", "LoadState", "StoreState",
-            "_parameters", "_gradients", "_tape", "_packedState",
-        };
-
-        /// <summary>True for the names of generated private offset constants, e.g. <c>InputWeightsL0Offset</c>.</summary>
-        private static bool IsGeneratedOffsetName(string name) =>
-            name.EndsWith("Offset", StringComparison.Ordinal) &&
-            (name.StartsWith("InputWeights", StringComparison.Ordinal) || name.StartsWith("RecurrentWeights", StringComparison.Ordinal) ||
-             name.StartsWith("InputBias", StringComparison.Ordinal) || name.StartsWith("RecurrentBias", StringComparison.Ordinal) ||
-             name.StartsWith("HeadWeights", StringComparison.Ordinal) || name.StartsWith("HeadBias", StringComparison.Ordinal));
+        private static readonly string[] CellNames = { "Rnn", "RnnRelu", "Lstm", "Gru" };
+        private static readonly string[] InputNames = { "Token", "Dense" };
+        private static readonly string[] HeadNames = { "Softmax", "Linear", "ErrorToSignalRatio" };
+        private static readonly string[] OutputNames = { "EveryStep", "LastStep" };
 
         /// <summary>A name as it must be written in C#: reserved keywords get an '@'.</summary>
         internal static string Identifier(string name) =>
@@ -75,13 +62,14 @@ public sealed partial class RnnGenerator
             AttributeData attribute = context.Attributes[0];
 
             // An attribute the compiler cannot bind is the compiler's to report.
-            if (attribute.AttributeConstructor is null || attribute.ConstructorArguments.Length != 4)
+            if (attribute.AttributeConstructor is null || attribute.ConstructorArguments.Length is not (1 or 4))
                 return Result(null, diagnostics);
             foreach (TypedConstant argument in attribute.ConstructorArguments)
             {
                 if (argument.Kind == TypedConstantKind.Error || argument.Value is null)
                     return Result(null, diagnostics);
             }
+            bool layerStack = attribute.ConstructorArguments.Length == 1;
 
             var attributeSyntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
             Location attributeLocation = attributeSyntax?.GetLocation() ?? declaration.Identifier.GetLocation();
@@ -94,24 +82,177 @@ public sealed partial class RnnGenerator
                 return Result(null, diagnostics);
             }
 
-            if (!declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotPartial, attributeLocation, name));
-
-            if (type.IsStatic || type.IsAbstract)
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotInstantiable, attributeLocation, name, type.IsStatic ? "static" : "abstract"));
-            else if (type.BaseType is { SpecialType: not SpecialType.System_Object } baseType && !HasCallableParameterlessConstructor(baseType))
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotInstantiable, attributeLocation, name, "derived from '" + baseType.Name + "', which has no parameterless constructor it can call"));
-
-            if (declaration.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: < LanguageVersion.CSharp12 } parseOptions)
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LanguageVersionTooLow, attributeLocation, name, parseOptions.LanguageVersion.ToDisplayString()));
-
-            if (Array.IndexOf(GeneratedMemberNames, name) >= 0)
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NameIsGeneratedMember, attributeLocation, name));
+            CheckClass(diagnostics, type, declaration, attributeLocation, layerStack);
 
             // A partial class whose parts each carry [RnnModel] is the compiler's CS0579; generate from the first only.
             if (!IsFirstApplication(type, attribute))
                 return Result(null, diagnostics);
 
+            List<ContainingType> containing = CheckContainingTypes(diagnostics, type, attributeLocation, cancellationToken);
+
+            var arguments = new ArgumentReader(attribute, attributeSyntax, attributeLocation);
+            int inputSize = arguments.Positional(layerStack ? 0 : 1);
+            int sequenceLength = arguments.Named("SequenceLength", 25);
+            int inputValue = arguments.Named("Input", 0);
+            int headValue = arguments.Named("Head", 0);
+            int outputValue = arguments.Named("Output", 0);
+            bool inputSkip = arguments.NamedBool("InputSkip");
+            float preEmphasis = arguments.NamedFloat("PreEmphasis");
+
+            CheckEnum(diagnostics, arguments.LocationOf("Input"), "Input", inputValue, "InputKind", InputNames);
+            CheckEnum(diagnostics, arguments.LocationOf("Head"), "Head", headValue, "HeadKind", HeadNames);
+            CheckEnum(diagnostics, arguments.LocationOf("Output"), "Output", outputValue, "OutputKind", OutputNames);
+            CheckPositive(diagnostics, arguments.LocationOf(layerStack ? 0 : 1, "inputSize"), "inputSize", inputSize);
+            CheckPositive(diagnostics, arguments.LocationOf("SequenceLength"), "SequenceLength", sequenceLength);
+            var input = (Input)inputValue;
+            var head = (Head)headValue;
+            var output = (Output)outputValue;
+
+            List<LayerRead> layers = ReadLayers(diagnostics, type, declaration, attribute, name, cancellationToken, out bool layersUnbound);
+            if (layersUnbound)
+                return Result(null, diagnostics);
+            if (layerStack && inputSize > 0 && !FitsLayout(diagnostics, arguments.LocationOf(0, "inputSize"), inputSize, 1, "inputSize", "inputSize"))
+                return Result(null, diagnostics);
+
+            LayerSpec[]? specs;
+            Location outputSizeLocation;
+            if (layerStack)
+            {
+                foreach (string legacy in new[] { "Layers", "Bidirectional" })
+                {
+                    if (arguments.IsSet(legacy))
+                    {
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MixedForms, arguments.LocationOf(legacy),
+                            $"{legacy} belongs to the first form, [RnnModel(cell, inputSize, hiddenSize, outputSize)]; in a layer stack set it on the [Recurrent] layer, e.g. [Recurrent(CellKind.Lstm, 64, {legacy} = {(legacy == "Layers" ? "2" : "true")})]"));
+                    }
+                }
+                specs = inputSize > 0 ? ResolveStack(diagnostics, name, layers, attributeLocation, input, output, inputSize) : null;
+                outputSizeLocation = layers.Count > 0 ? layers[layers.Count - 1].Location : attributeLocation;
+            }
+            else
+            {
+                foreach (LayerRead layer in layers)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MixedForms, layer.Location,
+                        $"'{name}' has [{layer.AttributeName}] but declares its recurrent layer and head in [RnnModel(cell, inputSize, hiddenSize, outputSize)]; declare a layer stack with [RnnModel(inputSize: {inputSize})] and put every layer, the recurrent one and the head included, in layer attributes"));
+                }
+                specs = ResolveFirstForm(diagnostics, arguments, inputSize);
+                outputSizeLocation = arguments.LocationOf(3, "outputSize");
+            }
+            // The head's checks need the output size: the last layer's width, or in the first form the argument itself.
+            int outputSize = specs is not null ? specs[specs.Length - 1].OutputWidth : layerStack ? 0 : arguments.Positional(3);
+            if (outputSize > 0)
+                CheckHead(diagnostics, name, arguments, outputSizeLocation, input, head, output, outputSize, inputSize, inputSkip, preEmphasis);
+            if (specs is null)
+                return Result(null, diagnostics);
+
+            if (HasErrors(diagnostics))
+                return Result(null, diagnostics);
+
+            string? ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : null;
+            var model = new ModelSpec(
+                ns, type.Name, Identifier(type.Name), new EquatableArray<ContainingType>(containing.ToArray()),
+                layerStack, input, head, output, inputSize, outputSize, sequenceLength, inputSkip, preEmphasis,
+                new EquatableArray<LayerSpec>(specs));
+            CheckLimits(diagnostics, model, attributeLocation);
+            return HasErrors(diagnostics) ? Result(null, diagnostics) : Result(model, diagnostics);
+        }
+
+        /// <summary>The first form's layers: one recurrent stack with bare tensor names and a linear layer named "head".</summary>
+        private static LayerSpec[]? ResolveFirstForm(List<DiagnosticInfo> diagnostics, ArgumentReader arguments, int inputSize)
+        {
+            int cellValue = arguments.Positional(0);
+            int hiddenSize = arguments.Positional(2);
+            int outputSize = arguments.Positional(3);
+            int layers = arguments.Named("Layers", 1);
+            bool bidirectional = arguments.NamedBool("Bidirectional");
+            CheckEnum(diagnostics, arguments.LocationOf(0, "cell"), "cell", cellValue, "CellKind", CellNames);
+            CheckPositive(diagnostics, arguments.LocationOf(2, "hiddenSize"), "hiddenSize", hiddenSize);
+            CheckPositive(diagnostics, arguments.LocationOf(3, "outputSize"), "outputSize", outputSize);
+            CheckPositive(diagnostics, arguments.LocationOf("Layers"), "Layers", layers);
+            if (inputSize < 1 || hiddenSize < 1 || outputSize < 1 || layers < 1 || cellValue < 0 || cellValue >= CellNames.Length)
+                return null;
+            if (!FitsLayout(diagnostics, arguments.AttributeLocation, hiddenSize, layers, "hiddenSize or Layers", "hiddenSize") ||
+                !FitsLayout(diagnostics, arguments.AttributeLocation, inputSize, 1, "inputSize", "inputSize") ||
+                !FitsLayout(diagnostics, arguments.AttributeLocation, outputSize, 1, "outputSize", "outputSize"))
+            {
+                return null;
+            }
+            var recurrent = new LayerSpec(LayerKind.Recurrent, 0, "", inputSize, hiddenSize, Activation.None, (Cell)cellValue, layers, bidirectional, true, 0, 0, 0f);
+            var head = new LayerSpec(LayerKind.Dense, 1, "head", recurrent.OutputWidth, outputSize, Activation.None, Cell.Rnn, 1, false, true, 0, 0, 0f);
+            return new[] { recurrent, head };
+        }
+
+        private static void CheckHead(List<DiagnosticInfo> diagnostics, string name, ArgumentReader arguments, Location outputSizeLocation,
+            Input input, Head head, Output output, int outputSize, int inputSize, bool inputSkip, float preEmphasis)
+        {
+            if (head == Head.Softmax && outputSize == 1)
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SingleClassSoftmax, outputSizeLocation, name));
+            if (head == Head.ErrorToSignalRatio && output == Output.LastStep)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ErrorToSignalRatioMisuse, arguments.LocationOf("Head"),
+                    "Head = HeadKind.ErrorToSignalRatio compares output and target signals over time, but Output = OutputKind.LastStep leaves one value per sequence; use Output = OutputKind.EveryStep, or Head = HeadKind.Linear for a regression on the final state"));
+            }
+            if (preEmphasis != 0f && head != Head.ErrorToSignalRatio)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ErrorToSignalRatioMisuse, arguments.LocationOf("PreEmphasis"),
+                    "PreEmphasis filters the signals the error-to-signal ratio compares; set Head = HeadKind.ErrorToSignalRatio, or remove PreEmphasis"));
+            }
+            if (float.IsNaN(preEmphasis) || preEmphasis < -1f || preEmphasis > 1f)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ErrorToSignalRatioMisuse, arguments.LocationOf("PreEmphasis"),
+                    "PreEmphasis is " + Text(preEmphasis) + "; the coefficient a of y[t] − a·y[t−1] must be in [−1, 1] (0.95 is usual; 0 turns the filter off)"));
+            }
+            if (inputSkip)
+            {
+                string? problem =
+                    input == Input.Token ? "the input is token ids, not features" :
+                    output == Output.LastStep ? "Output = OutputKind.LastStep has no output at every step" :
+                    inputSize < outputSize ? $"the input has {inputSize} features and the output {outputSize} values" :
+                    null;
+                if (problem is not null)
+                {
+                    string fix = input == Input.Token ? "remove InputSkip or use Input = InputKind.Dense"
+                        : output == Output.LastStep ? "remove InputSkip or use Output = OutputKind.EveryStep"
+                        : "remove InputSkip, or make the last layer at most " + inputSize + " wide";
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InputSkipDoesNotFit, arguments.LocationOf("InputSkip"), problem, fix));
+                }
+            }
+        }
+
+        /// <summary>The class itself: partial, instantiable, language version, no member named like a generated one.</summary>
+        private static void CheckClass(List<DiagnosticInfo> diagnostics, INamedTypeSymbol type, TypeDeclarationSyntax declaration, Location location, bool layerStack)
+        {
+            string name = type.Name;
+            if (!declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotPartial, location, name));
+
+            if (type.IsStatic || type.IsAbstract)
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotInstantiable, location, name, type.IsStatic ? "static" : "abstract"));
+            else if (type.BaseType is { SpecialType: not SpecialType.System_Object } baseType && !HasCallableParameterlessConstructor(baseType))
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotInstantiable, location, name, "derived from '" + baseType.Name + "', which has no parameterless constructor it can call"));
+
+            if (declaration.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: < LanguageVersion.CSharp12 } parseOptions)
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LanguageVersionTooLow, location, name, parseOptions.LanguageVersion.ToDisplayString()));
+
+            if (GeneratedNames.IsReserved(name, layerStack) && !GeneratedNames.IsOffsetName(name))
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NameIsGeneratedMember, location, name));
+
+            foreach (ISymbol member in type.GetMembers())
+            {
+                if (member.IsImplicitlyDeclared)
+                    continue;
+                if (member is IMethodSymbol { MethodKind: MethodKind.Constructor, Parameters.Length: 0, IsStatic: false })
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MemberConflict, location, name, "a parameterless constructor"));
+                else if (GeneratedNames.IsReserved(member.Name, layerStack))
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MemberConflict, location, name, member.Name));
+            }
+        }
+
+        /// <summary>The types around the model: partial, not generic, not file-local; returned outermost first.</summary>
+        private static List<ContainingType> CheckContainingTypes(List<DiagnosticInfo> diagnostics, INamedTypeSymbol type, Location location, CancellationToken cancellationToken)
+        {
+            string name = type.Name;
             bool generic = type.TypeParameters.Length > 0;
             var containing = new List<ContainingType>();
             bool fileLocal = type.IsFileLocal;
@@ -124,69 +265,17 @@ public sealed partial class RnnGenerator
                     ? outer.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) as TypeDeclarationSyntax
                     : null;
                 if (outerSyntax is null || !outerSyntax.Modifiers.Any(SyntaxKind.PartialKeyword))
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ContainingTypeNotPartial, attributeLocation, name, outer.Name));
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ContainingTypeNotPartial, location, name, outer.Name));
                 string keyword = outerSyntax is RecordDeclarationSyntax record
                     ? "record" + (record.ClassOrStructKeyword.IsKind(SyntaxKind.StructKeyword) ? " struct" : "")
                     : outerSyntax?.Keyword.ValueText ?? "class";
                 containing.Insert(0, new ContainingType(keyword, Identifier(outer.Name)));
             }
             if (fileLocal)
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.FileLocal, attributeLocation, name));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.FileLocal, location, name));
             if (generic)
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.Generic, attributeLocation, name));
-
-            foreach (ISymbol member in type.GetMembers())
-            {
-                if (member.IsImplicitlyDeclared)
-                    continue;
-                if (member is IMethodSymbol { MethodKind: MethodKind.Constructor, Parameters.Length: 0, IsStatic: false })
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MemberConflict, attributeLocation, name, "a parameterless constructor"));
-                else if (Array.IndexOf(GeneratedMemberNames, member.Name) >= 0 || IsGeneratedOffsetName(member.Name))
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MemberConflict, attributeLocation, name, member.Name));
-            }
-
-            var arguments = new ArgumentReader(attribute, attributeSyntax, attributeLocation);
-            int cellValue = arguments.Positional(0, "cell");
-            int inputSize = arguments.Positional(1, "inputSize");
-            int hiddenSize = arguments.Positional(2, "hiddenSize");
-            int outputSize = arguments.Positional(3, "outputSize");
-            int layers = arguments.Named("Layers", 1);
-            bool bidirectional = arguments.NamedBool("Bidirectional");
-            int sequenceLength = arguments.Named("SequenceLength", 25);
-            int inputValue = arguments.Named("Input", 0);
-            int headValue = arguments.Named("Head", 0);
-            int outputValue = arguments.Named("Output", 0);
-
-            CheckEnum(diagnostics, arguments.LocationOf(0, "cell"), "cell", cellValue, "CellKind", new[] { "Rnn", "RnnRelu", "Lstm", "Gru" });
-            CheckEnum(diagnostics, arguments.LocationOf("Input"), "Input", inputValue, "InputKind", new[] { "Token", "Dense" });
-            CheckEnum(diagnostics, arguments.LocationOf("Head"), "Head", headValue, "HeadKind", new[] { "Softmax", "Linear" });
-            CheckEnum(diagnostics, arguments.LocationOf("Output"), "Output", outputValue, "OutputKind", new[] { "EveryStep", "LastStep" });
-
-            CheckPositive(diagnostics, arguments.LocationOf(1, "inputSize"), "inputSize", inputSize);
-            CheckPositive(diagnostics, arguments.LocationOf(2, "hiddenSize"), "hiddenSize", hiddenSize);
-            CheckPositive(diagnostics, arguments.LocationOf(3, "outputSize"), "outputSize", outputSize);
-            CheckPositive(diagnostics, arguments.LocationOf("Layers"), "Layers", layers);
-            CheckPositive(diagnostics, arguments.LocationOf("SequenceLength"), "SequenceLength", sequenceLength);
-
-            var cell = (Cell)cellValue;
-            if (headValue == (int)Head.Softmax && outputSize == 1)
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SingleClassSoftmax, arguments.LocationOf(3, "outputSize"), name));
-
-            if (inputSize > 0 && hiddenSize > 0 && outputSize > 0 && layers > 0 && sequenceLength > 0)
-                CheckLimits(diagnostics, attributeLocation, cell, inputSize, hiddenSize, outputSize, layers, bidirectional, sequenceLength);
-
-            foreach (DiagnosticInfo diagnostic in diagnostics)
-            {
-                if (diagnostic.Descriptor.DefaultSeverity == DiagnosticSeverity.Error)
-                    return Result(null, diagnostics);
-            }
-
-            string? ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : null;
-            var model = new ModelSpec(
-                ns, type.Name, Identifier(type.Name), new EquatableArray<ContainingType>(containing.ToArray()),
-                cell, (Input)inputValue, (Head)headValue, (Output)outputValue,
-                inputSize, hiddenSize, outputSize, layers, bidirectional, sequenceLength);
-            return Result(model, diagnostics);
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.Generic, location, name));
+            return containing;
         }
 
         private static bool HasCallableParameterlessConstructor(INamedTypeSymbol type)
@@ -211,13 +300,23 @@ public sealed partial class RnnGenerator
             return true;
         }
 
+        private static bool HasErrors(List<DiagnosticInfo> diagnostics)
+        {
+            foreach (DiagnosticInfo diagnostic in diagnostics)
+            {
+                if (diagnostic.Descriptor.DefaultSeverity == DiagnosticSeverity.Error)
+                    return true;
+            }
+            return false;
+        }
+
         private static ParseResult Result(ModelSpec? model, List<DiagnosticInfo> diagnostics) =>
             new(model, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
 
         private static void CheckPositive(List<DiagnosticInfo> diagnostics, Location location, string name, int value)
         {
             if (value < 1)
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SizeOutOfRange, location, name, value.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SizeOutOfRange, location, name, Text(value)));
         }
 
         private static void CheckEnum(List<DiagnosticInfo> diagnostics, Location location, string name, int value, string enumName, string[] names)
@@ -225,103 +324,13 @@ public sealed partial class RnnGenerator
             if (value < 0 || value >= names.Length)
             {
                 diagnostics.Add(DiagnosticInfo.Create(
-                    DiagnosticDescriptors.UndefinedValue, location, name,
-                    value.ToString(System.Globalization.CultureInfo.InvariantCulture), enumName,
+                    DiagnosticDescriptors.UndefinedValue, location, name, Text(value), enumName,
                     enumName + "." + string.Join(", " + enumName + ".", names)));
             }
         }
 
-        private static void CheckLimits(List<DiagnosticInfo> diagnostics, Location location, Cell cell, int inputSize, int hiddenSize, int outputSize, int layers, bool bidirectional, int sequenceLength)
-        {
-            long parameters = Sizes.ParameterCount(cell, inputSize, hiddenSize, outputSize, layers, bidirectional);
-            if (parameters > MaxParameters)
-            {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ModelTooLarge, location,
-                    $"The model has {SourceWriter.Grouped(parameters)} parameters, more than the {SourceWriter.Grouped(MaxParameters)} RnnGen can hold in one buffer",
-                    "hiddenSize, inputSize or outputSize"));
-            }
-            long state = Sizes.StateFloats(cell, hiddenSize, layers, bidirectional);
-            if (state > MaxStateFloats)
-            {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ModelTooLarge, location,
-                    $"The state holds {SourceWriter.Grouped(state)} floats, more than the {SourceWriter.Grouped(MaxStateFloats)} a value type kept by the caller may hold",
-                    "hiddenSize or Layers"));
-            }
-            long tape = Sizes.TapeFloats(cell, hiddenSize, outputSize, layers, bidirectional, sequenceLength);
-            if (tape > MaxTapeFloats)
-            {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ModelTooLarge, location,
-                    $"The training tape for SequenceLength = {sequenceLength} needs {SourceWriter.Grouped(tape)} floats, more than {SourceWriter.Grouped(MaxTapeFloats)}",
-                    "SequenceLength or hiddenSize"));
-            }
-        }
+        private static string Text(long value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-        /// <summary>Reads the attribute's arguments and finds where each one is written.</summary>
-        private sealed class ArgumentReader
-        {
-            private readonly AttributeData _attribute;
-            private readonly AttributeSyntax? _syntax;
-            private readonly Location _fallback;
-
-            public ArgumentReader(AttributeData attribute, AttributeSyntax? syntax, Location fallback)
-            {
-                _attribute = attribute;
-                _syntax = syntax;
-                _fallback = fallback;
-            }
-
-            public int Positional(int index, string parameterName) => Convert.ToInt32(_attribute.ConstructorArguments[index].Value, System.Globalization.CultureInfo.InvariantCulture);
-
-            public int Named(string name, int fallback)
-            {
-                foreach (KeyValuePair<string, TypedConstant> pair in _attribute.NamedArguments)
-                {
-                    if (pair.Key == name && pair.Value.Value is not null)
-                        return Convert.ToInt32(pair.Value.Value, System.Globalization.CultureInfo.InvariantCulture);
-                }
-                return fallback;
-            }
-
-            public bool NamedBool(string name)
-            {
-                foreach (KeyValuePair<string, TypedConstant> pair in _attribute.NamedArguments)
-                {
-                    if (pair.Key == name && pair.Value.Value is bool value)
-                        return value;
-                }
-                return false;
-            }
-
-            /// <summary>Where a constructor argument is written: by name (<c>inputSize: 7</c>) or by position.</summary>
-            public Location LocationOf(int index, string parameterName)
-            {
-                if (_syntax?.ArgumentList is { } list)
-                {
-                    SeparatedSyntaxList<AttributeArgumentSyntax> args = list.Arguments;
-                    foreach (AttributeArgumentSyntax arg in args)
-                    {
-                        if (arg.NameColon?.Name.Identifier.ValueText == parameterName)
-                            return arg.GetLocation();
-                    }
-                    if (index < args.Count && args[index].NameColon is null && args[index].NameEquals is null)
-                        return args[index].GetLocation();
-                }
-                return _fallback;
-            }
-
-            /// <summary>Where a property is set (<c>Layers = 2</c>).</summary>
-            public Location LocationOf(string propertyName)
-            {
-                if (_syntax?.ArgumentList is { } list)
-                {
-                    foreach (AttributeArgumentSyntax arg in list.Arguments)
-                    {
-                        if (arg.NameEquals?.Name.Identifier.ValueText == propertyName)
-                            return arg.GetLocation();
-                    }
-                }
-                return _fallback;
-            }
-        }
+        private static string Text(float value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
     }
 }

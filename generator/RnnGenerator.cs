@@ -35,11 +35,26 @@ public sealed partial class RnnGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.Diagnostics);
 
         context.RegisterSourceOutput(models, static (spc, model) => Emit(spc, model, spc.CancellationToken));
-        context.RegisterSourceOutput(diagnostics, static (spc, list) =>
+        context.RegisterSourceOutput(diagnostics, static (spc, list) => Report(spc, list));
+
+        // A class with layer attributes but no [RnnModel] never reaches the pipeline above: one per layer kind.
+        foreach (string layerAttribute in KnownNames.LayerAttributes)
         {
-            foreach (DiagnosticInfo diagnostic in list)
-                spc.ReportDiagnostic(diagnostic.ToDiagnostic());
-        });
+            IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> orphans = context.SyntaxProvider
+                .ForAttributeWithMetadataName(
+                    layerAttribute,
+                    static (node, _) => node is TypeDeclarationSyntax,
+                    static (ctx, ct) => Parser.LayerWithoutModel(ctx, ct))
+                .Where(static d => d.Count > 0)
+                .WithTrackingName(TrackingNames.LayersWithoutModel);
+            context.RegisterSourceOutput(orphans, static (spc, list) => Report(spc, list));
+        }
+    }
+
+    private static void Report(SourceProductionContext context, EquatableArray<DiagnosticInfo> diagnostics)
+    {
+        foreach (DiagnosticInfo diagnostic in diagnostics)
+            context.ReportDiagnostic(diagnostic.ToDiagnostic());
     }
 
     private static void Emit(SourceProductionContext context, ModelSpec model, CancellationToken cancellationToken)

@@ -10,7 +10,7 @@ namespace RnnGen;
 /// </summary>
 public interface IRnnModel
 {
-    /// <summary>The recurrent cell.</summary>
+    /// <summary>The recurrent cell (of a layer stack: its first recurrent layer's).</summary>
     CellKind Cell { get; }
 
     /// <summary>How inputs are given.</summary>
@@ -22,19 +22,19 @@ public interface IRnnModel
     /// <summary>Whether the head runs at every step or once after the last.</summary>
     OutputKind Output { get; }
 
-    /// <summary>Whether each layer also runs backwards in time.</summary>
+    /// <summary>Whether each layer also runs backwards in time (of a layer stack: whether any recurrent layer does, so that every window starts from zero).</summary>
     bool Bidirectional { get; }
 
     /// <summary>Vocabulary size (token input) or feature count (dense input).</summary>
     int InputSize { get; }
 
-    /// <summary>Width of the hidden state.</summary>
+    /// <summary>Width of the hidden state (of a layer stack: its first recurrent layer's).</summary>
     int HiddenSize { get; }
 
-    /// <summary>Number of outputs of the head.</summary>
+    /// <summary>Number of outputs of the head (of a layer stack: its last layer's width).</summary>
     int OutputSize { get; }
 
-    /// <summary>Number of stacked layers.</summary>
+    /// <summary>Number of stacked recurrent layers (of a layer stack: those of all its recurrent layers, the layers the state's <c>H(layer)</c> counts).</summary>
     int Layers { get; }
 
     /// <summary>The longest window <c>ComputeGradients</c> accepts.</summary>
@@ -56,10 +56,33 @@ public interface IRnnModel
     /// <exception cref="ArgumentException">No tensor has that name.</exception>
     Span<float> Parameter(string name);
 
+    /// <summary>
+    /// The layers in order, from input to output. A model declared in the first form has two: its recurrent layer and
+    /// the dense layer named <c>head</c>.
+    /// </summary>
+    IReadOnlyList<LayerInfo> Architecture { get; }
+
+    /// <summary>Whether the first OutputSize input features are added to the output at every step.</summary>
+    bool InputSkip { get; }
+
+    /// <summary>The pre-emphasis coefficient of an <see cref="HeadKind.ErrorToSignalRatio"/> head (0 = none).</summary>
+    float PreEmphasis { get; }
+
+    /// <summary>
+    /// The state of the generator behind the dropout masks of <c>ComputeGradients</c>: set it to reproduce a run, save
+    /// it to resume one. <see cref="InitializeParameters"/> sets it from the seed. A model without dropout keeps it but
+    /// never draws from it.
+    /// </summary>
+    ulong DropoutState { get; set; }
+
     /// <summary>Sets every gradient to zero.</summary>
     void ZeroGradients();
 
-    /// <summary>Fills the parameters as PyTorch initializes them by default (uniform in ±1/sqrt(HiddenSize)), from a seed.</summary>
+    /// <summary>
+    /// Fills the parameters as PyTorch initializes each module by default (recurrent layers uniform in ±1/sqrt(hidden
+    /// size), dense and convolution layers in ±1/sqrt(fan-in), embeddings normal(0, 1); the first form draws every
+    /// parameter, the head's included, in ±1/sqrt(HiddenSize)), from a seed, and sets <see cref="DropoutState"/> from it.
+    /// </summary>
     void InitializeParameters(int seed);
 }
 

@@ -34,6 +34,36 @@ public enum HeadKind
 
     /// <summary>A linear layer giving values, trained with mean squared error against float targets.</summary>
     Linear = 1,
+
+    /// <summary>
+    /// Values, trained with the error-to-signal ratio amp-model trainers use (CoreAudioML's <c>ESRLoss</c>):
+    /// Σ(y − ŷ)² / (Σy² + 10⁻⁵·N) over the window's N values, after the optional pre-emphasis
+    /// <see cref="RnnModelAttribute.PreEmphasis"/> (which leaves N − OutputSize values: the first step has no predecessor).
+    /// Every-step output only.
+    /// </summary>
+    ErrorToSignalRatio = 2,
+}
+
+/// <summary>An elementwise function applied to a layer's output, with PyTorch's definitions.</summary>
+public enum Activation
+{
+    /// <summary>The identity.</summary>
+    None = 0,
+
+    /// <summary>tanh(x) (<c>nn.Tanh</c>).</summary>
+    Tanh = 1,
+
+    /// <summary>1 / (1 + e^−x) (<c>nn.Sigmoid</c>).</summary>
+    Sigmoid = 2,
+
+    /// <summary>max(0, x) (<c>nn.ReLU</c>).</summary>
+    Relu = 3,
+
+    /// <summary>x for x &gt; 0, else 0.01·x (<c>nn.LeakyReLU()</c>, negative slope 0.01).</summary>
+    LeakyRelu = 4,
+
+    /// <summary>x for x &gt; 0, else e^x − 1 (<c>nn.ELU()</c>, α = 1).</summary>
+    Elu = 5,
 }
 
 /// <summary>Where the head runs.</summary>

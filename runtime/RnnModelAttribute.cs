@@ -6,10 +6,24 @@ namespace RnnGen;
 /// Declares a recurrent network on a <c>partial class</c>. The RnnGen source generator emits the model's
 /// constants, parameter buffers, state type, forward pass and backpropagation through time into that class.
 /// </summary>
+/// <remarks>
+/// Two forms. <see cref="RnnModelAttribute(CellKind, int, int, int)"/> declares one recurrent stack (PyTorch's
+/// <c>nn.RNN</c>/<c>nn.LSTM</c>/<c>nn.GRU</c>) followed by a linear head. <see cref="RnnModelAttribute(int)"/> declares
+/// a layer stack: the layer attributes that follow it on the class (<see cref="DenseAttribute"/>,
+/// <see cref="RecurrentAttribute"/>, <see cref="Conv1DAttribute"/>, <see cref="EmbeddingAttribute"/>,
+/// <see cref="DropoutAttribute"/>), in source order, the last one's width being the model's output size.
+/// </remarks>
 /// <example>
 /// <code>
 /// [RnnModel(CellKind.Rnn, inputSize: 65, hiddenSize: 100, outputSize: 65, SequenceLength = 25)]
 /// public partial class CharModel;
+///
+/// [RnnModel(inputSize: 1, Input = InputKind.Dense, Head = HeadKind.Linear, SequenceLength = 2048)]
+/// [Dense(8, Activation.Tanh)]
+/// [Recurrent(CellKind.Gru, 8)]
+/// [Dense(8, Activation.Sigmoid)]
+/// [Dense(1)]
+/// public partial class AmpModel;
 /// </code>
 /// </example>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
@@ -28,22 +42,32 @@ public sealed class RnnModelAttribute : Attribute
         OutputSize = outputSize;
     }
 
-    /// <summary>The recurrent cell.</summary>
+    /// <summary>
+    /// Declares a layer stack: the layer attributes on the class, in source order, map <paramref name="inputSize"/>
+    /// inputs to the last layer's width, which is the model's output size.
+    /// </summary>
+    /// <param name="inputSize">Vocabulary size for <see cref="InputKind.Token"/> inputs, feature count for <see cref="InputKind.Dense"/> inputs.</param>
+    public RnnModelAttribute(int inputSize)
+    {
+        InputSize = inputSize;
+    }
+
+    /// <summary>The recurrent cell (the first form only).</summary>
     public CellKind Cell { get; }
 
     /// <summary>Vocabulary size (token input) or feature count (dense input).</summary>
     public int InputSize { get; }
 
-    /// <summary>Width of the hidden state.</summary>
+    /// <summary>Width of the hidden state (the first form only).</summary>
     public int HiddenSize { get; }
 
-    /// <summary>Number of outputs of the head.</summary>
+    /// <summary>Number of outputs of the head (the first form only; a layer stack's is its last layer's width).</summary>
     public int OutputSize { get; }
 
-    /// <summary>Number of stacked recurrent layers. Default 1.</summary>
+    /// <summary>Number of stacked recurrent layers. Default 1. The first form only: a layer stack sets it on <see cref="RecurrentAttribute"/>.</summary>
     public int Layers { get; set; } = 1;
 
-    /// <summary>Whether each layer also runs backwards in time. Default false.</summary>
+    /// <summary>Whether each layer also runs backwards in time. Default false. The first form only: a layer stack sets it on <see cref="RecurrentAttribute"/>.</summary>
     public bool Bidirectional { get; set; }
 
     /// <summary>
@@ -60,4 +84,17 @@ public sealed class RnnModelAttribute : Attribute
 
     /// <summary>Whether the head runs at every step or only after the last one. Default <see cref="OutputKind.EveryStep"/>.</summary>
     public OutputKind Output { get; set; } = OutputKind.EveryStep;
+
+    /// <summary>
+    /// Adds the first OutputSize input features to the output at every step: <c>y = layers(x) + x[:OutputSize]</c>, as
+    /// amp models do (dense input, InputSize ≥ OutputSize, every-step output). A layer stack only. Default false.
+    /// </summary>
+    public bool InputSkip { get; set; }
+
+    /// <summary>
+    /// The coefficient a of the first-order pre-emphasis filter <c>y[t] − a·y[t−1]</c> that
+    /// <see cref="HeadKind.ErrorToSignalRatio"/> applies to outputs and targets before comparing them (0.95 is usual
+    /// for amp models); 0, the default, compares them unfiltered. Finite, in [−1, 1].
+    /// </summary>
+    public float PreEmphasis { get; set; }
 }

@@ -51,49 +51,90 @@ public sealed partial class RnnGenerator
         }
 
         /// <summary>The user's partial class: constants, buffers, the state type and the public contract.</summary>
-        private static void WriteModelClass(SourceWriter w, ModelSpec model, Layout layout)
+        private static void WriteModelClass(Context c)
         {
+            ModelSpec model = c.Model;
             var surface = new Surface(model);
-            w.Line("/// <summary>" + Escape(Capitalize(Describe(model))) + ".</summary>");
-            w.Open("partial class " + model.Identifier + " : " + surface.Interfaces);
-            WriteConstants(w, model, layout);
-            WriteFields(w);
-            WriteConstructorAndBuffers(w, model, layout);
-            WriteParameterLookup(w, layout);
-            WriteEntryPoints(w, model, surface, KernelClass(model));
-            WriteInterfaceImplementation(w);
-            WriteState(w, model);
-            w.Close();
+            c.W.Line("/// <summary>" + Escape(Capitalize(Describe(model))) + ".</summary>");
+            c.W.Open("partial class " + model.Identifier + " : " + surface.Interfaces);
+            if (model.IsLayerStack)
+                WriteStackConstants(c);
+            else
+                WriteFirstFormConstants(c);
+            WriteFieldsAndBuffers(c);
+            WriteParameterLookup(c);
+            WriteInitialization(c);
+            WriteEntryPoints(c, surface);
+            WriteInterfaceImplementation(c);
+            WriteState(c);
+            c.W.Close();
         }
 
-        private static void WriteConstants(SourceWriter w, ModelSpec model, Layout layout)
+        private static void Constant(Context c, string doc, string type, string name, string value) =>
+            c.W.Lines($$"""
+                /// <summary>{{doc}}</summary>
+                public const {{type}} {{name}} = {{value}};
+
+                """);
+
+        private static string HeadDoc(ModelSpec model) => model.Head switch
         {
-            void Constant(string doc, string type, string name, string value)
-            {
-                w.Line("/// <summary>" + doc + "</summary>");
-                w.Line("public const " + type + " " + name + " = " + value + ";");
-                w.Line();
-            }
-            Constant(model.Input == Input.Token ? "Vocabulary size: input tokens are in [0, InputSize)." : "Number of features of each input vector.",
+            Head.Softmax => "Number of classes the softmax head scores.",
+            Head.Linear => "Number of values the linear head outputs.",
+            _ => "Number of signals the model outputs (compared by the error-to-signal ratio).",
+        };
+
+        private static void WriteFirstFormConstants(Context c)
+        {
+            ModelSpec model = c.Model;
+            LayerSpec recurrent = model.Layers[0];
+            Constant(c, model.Input == Input.Token ? "Vocabulary size: input tokens are in [0, InputSize)." : "Number of features of each input vector.",
                 "int", "InputSize", SourceWriter.Int(model.InputSize));
-            Constant("Width of the hidden state of each layer and direction.", "int", "HiddenSize", SourceWriter.Int(model.HiddenSize));
-            Constant(model.Head == Head.Softmax ? "Number of classes the softmax head scores." : "Number of values the linear head outputs.",
-                "int", "OutputSize", SourceWriter.Int(model.OutputSize));
-            Constant("Number of stacked recurrent layers.", "int", "Layers", SourceWriter.Int(model.Layers));
-            Constant("Directions each layer runs in: 2 when bidirectional.", "int", "Directions", SourceWriter.Int(layout.Directions));
-            Constant("The longest window <see cref=\"ComputeGradients\"/> accepts" + (model.Bidirectional ? ", and the longest sequence <see cref=\"Forward\"/> accepts" : "") + ".",
-                "int", "SequenceLength", SourceWriter.Int(model.SequenceLength));
-            Constant("Number of floats in <see cref=\"Parameters\"/> and <see cref=\"Gradients\"/>.", "int", "ParameterCount", SourceWriter.Int(layout.ParameterCount));
-            Constant("The recurrent cell.", "global::RnnGen.CellKind", "Cell", "global::RnnGen.CellKind." + model.Cell);
-            Constant("How inputs are given.", "global::RnnGen.InputKind", "Input", "global::RnnGen.InputKind." + model.Input);
-            Constant("The output layer and its loss.", "global::RnnGen.HeadKind", "Head", "global::RnnGen.HeadKind." + model.Head);
-            Constant("Where the head runs.", "global::RnnGen.OutputKind", "Output", "global::RnnGen.OutputKind." + model.Output);
-            Constant("Whether each layer also runs backwards in time.", "bool", "Bidirectional", model.Bidirectional ? "true" : "false");
-            w.Line("private const int LayerOutputSize = Directions * HiddenSize;");
-            w.Line("private const int GateRows = " + SourceWriter.Int(layout.Gates) + " * HiddenSize;" + GateComment(model.Cell));
-            foreach (Tensor tensor in layout.Tensors)
-                w.Line("private const int " + tensor.ConstantName + " = " + SourceWriter.Int(tensor.Offset) + "; // " + tensor.Name + " [" + Shape(tensor) + "]");
-            w.Line();
+            Constant(c, "Width of the hidden state of each layer and direction.", "int", "HiddenSize", SourceWriter.Int(recurrent.Size));
+            Constant(c, HeadDoc(model), "int", "OutputSize", SourceWriter.Int(model.OutputSize));
+            Constant(c, "Number of stacked recurrent layers.", "int", "Layers", SourceWriter.Int(recurrent.SubLayers));
+            Constant(c, "Directions each layer runs in: 2 when bidirectional.", "int", "Directions", SourceWriter.Int(recurrent.Directions));
+            WriteSequenceLengthConstant(c);
+            Constant(c, "Number of floats in <see cref=\"Parameters\"/> and <see cref=\"Gradients\"/>.", "int", "ParameterCount", SourceWriter.Int(c.Layout.ParameterCount));
+            Constant(c, "The recurrent cell.", "global::RnnGen.CellKind", "Cell", "global::RnnGen.CellKind." + recurrent.Cell);
+            WriteKindConstants(c);
+            Constant(c, "Whether each layer also runs backwards in time.", "bool", "Bidirectional", recurrent.Bidirectional ? "true" : "false");
+            c.W.Line("private const int LayerOutputSize = Directions * HiddenSize;");
+            c.W.Line("private const int GateRows = " + SourceWriter.Int(Sizes.GateCount(recurrent.Cell)) + " * HiddenSize;" + GateComment(recurrent.Cell));
+            WriteOffsetConstants(c);
+        }
+
+        private static void WriteStackConstants(Context c)
+        {
+            ModelSpec model = c.Model;
+            Constant(c, model.Input == Input.Token ? "Vocabulary size: input tokens are in [0, InputSize)." : "Number of features of each input vector.",
+                "int", "InputSize", SourceWriter.Int(model.InputSize));
+            Constant(c, HeadDoc(model) + " The last layer's width.", "int", "OutputSize", SourceWriter.Int(model.OutputSize));
+            WriteSequenceLengthConstant(c);
+            Constant(c, "Number of floats in <see cref=\"Parameters\"/> and <see cref=\"Gradients\"/>.", "int", "ParameterCount", SourceWriter.Int(c.Layout.ParameterCount));
+            WriteKindConstants(c);
+            Constant(c, "Whether the first OutputSize input features are added to the output at every step.", "bool", "InputSkip", model.InputSkip ? "true" : "false");
+            Constant(c, "The pre-emphasis coefficient a of y[t] − a·y[t−1] applied before the error-to-signal ratio (0 = none).", "float", "PreEmphasis", SourceWriter.Float(model.PreEmphasis));
+            WriteOffsetConstants(c);
+        }
+
+        private static void WriteSequenceLengthConstant(Context c) =>
+            Constant(c, "The longest window <see cref=\"ComputeGradients\"/> accepts" + (c.Model.Bidirectional ? ", and the longest sequence <see cref=\"Forward\"/> accepts" : "") + ".",
+                "int", "SequenceLength", SourceWriter.Int(c.Model.SequenceLength));
+
+        private static void WriteKindConstants(Context c)
+        {
+            ModelSpec model = c.Model;
+            Constant(c, "How inputs are given.", "global::RnnGen.InputKind", "Input", "global::RnnGen.InputKind." + model.Input);
+            Constant(c, "The output layer and its loss.", "global::RnnGen.HeadKind", "Head", "global::RnnGen.HeadKind." + model.Head);
+            Constant(c, "Where the head runs.", "global::RnnGen.OutputKind", "Output", "global::RnnGen.OutputKind." + model.Output);
+        }
+
+        private static void WriteOffsetConstants(Context c)
+        {
+            foreach (Tensor tensor in c.Layout.Tensors)
+                c.W.Line("private const int " + tensor.ConstantName + " = " + SourceWriter.Int(tensor.Offset) + "; // " + tensor.Name + " [" + ShapeNumbers(tensor) + "]");
+            c.W.Line();
         }
 
         private static string GateComment(Cell cell) => cell switch
@@ -103,317 +144,232 @@ public sealed partial class RnnGenerator
             _ => "",
         };
 
-        private static string Shape(Tensor tensor) =>
-            tensor.IsMatrix ? SourceWriter.Int(tensor.Rows) + ", " + SourceWriter.Int(tensor.Columns) : SourceWriter.Int(tensor.Rows);
-
-        private static void WriteFields(SourceWriter w)
+        private static string ShapeNumbers(Tensor tensor)
         {
-            w.Line("private readonly float[] _parameters = new float[ParameterCount];");
-            w.Line("private readonly float[] _gradients = new float[ParameterCount];");
-            w.Line("private readonly float[] _tape = new float[TapeLength]; // activations of the current window, for backpropagation through time");
-            w.Line("private readonly float[] _packedState = new float[State.FloatCount];");
-            w.Line();
+            string text = "";
+            foreach (long d in tensor.Shape)
+                text += (text.Length == 0 ? "" : ", ") + SourceWriter.Int(d);
+            return text;
         }
 
-        private static void WriteConstructorAndBuffers(SourceWriter w, ModelSpec model, Layout layout)
+        /// <summary>A tensor's length as written in the generated code: the product of its named sizes in the first form, a number in a stack.</summary>
+        private static string LengthExpression(Context c, Tensor tensor) =>
+            c.Model.IsLayerStack ? SourceWriter.Int(tensor.Length) : tensor.ShapeExpression.Replace(", ", " * ");
+
+        private static void WriteFieldsAndBuffers(Context c)
         {
-            w.Line("private const int TapeLength = " + SourceWriter.Int(layout.TapeLength) + ";");
-            w.Line();
-            w.Line("/// <summary>Creates the model with every buffer it will need; parameters are zero until <see cref=\"InitializeParameters\"/> or a checkpoint load.</summary>");
-            w.Open("public " + model.Identifier + "()");
-            w.Close();
-            w.Line();
-            w.Line("/// <summary>Which kernels this process runs: AVX2 + FMA, or the portable path.</summary>");
-            w.Line("public static global::RnnGen.KernelPath ActiveKernelPath => " + KernelClass(model) + ".UseAvx2 ? global::RnnGen.KernelPath.Avx2Fma : global::RnnGen.KernelPath.Portable;");
-            w.Line();
-            w.Line("/// <summary>All parameters in one buffer, laid out as <see cref=\"Layout\"/> says (PyTorch's names, shapes and row order).</summary>");
-            w.Line("public " + Span + " Parameters => _parameters;");
-            w.Line();
-            w.Line("/// <summary>Gradients of the loss, laid out as <see cref=\"Parameters\"/>; <see cref=\"ComputeGradients\"/> adds into them.</summary>");
-            w.Line("public " + Span + " Gradients => _gradients;");
-            w.Line();
-            w.Line("/// <summary>The named tensors of <see cref=\"Parameters\"/>, in buffer order.</summary>");
-            w.Line("public static global::System.Collections.Generic.IReadOnlyList<global::RnnGen.ParameterInfo> Layout { get; } = global::System.Array.AsReadOnly(new global::RnnGen.ParameterInfo[]");
-            w.Line("{");
-            w.Indent();
-            foreach (Tensor tensor in layout.Tensors)
-            {
-                string shape = tensor.IsMatrix ? tensor.RowsName + ", " + tensor.ColumnsName : tensor.RowsName;
-                w.Line("new(\"" + tensor.Name + "\", " + tensor.ConstantName + ", " + shape + "),");
-            }
-            w.Unindent();
-            w.Line("});");
-            w.Line();
-            w.Line("/// <summary>Sets every gradient to zero.</summary>");
-            w.Line("public void ZeroGradients() => global::System.Array.Clear(_gradients);");
-            w.Line();
-            w.Line("/// <summary>Fills the parameters as PyTorch does by default, uniform in ±1/sqrt(HiddenSize), from <paramref name=\"seed\"/>.</summary>");
-            w.Line("public void InitializeParameters(int seed) => global::RnnGen.ParameterInitializer.PyTorchDefault(_parameters, HiddenSize, seed);");
-            w.Line();
-        }
+            ModelSpec model = c.Model;
+            c.W.Lines($$"""
+                private readonly float[] _parameters = new float[ParameterCount];
+                private readonly float[] _gradients = new float[ParameterCount];
+                private readonly float[] _tape = new float[TapeLength]; // activations of the current window, for backpropagation through time
+                private readonly float[] _packedState = new float[State.FloatCount];
+                private ulong _dropoutState;
 
-        private static void WriteParameterLookup(SourceWriter w, Layout layout)
-        {
-            w.Line("/// <summary>The part of <see cref=\"Parameters\"/> that holds the tensor PyTorch calls <paramref name=\"name\"/>.</summary>");
-            w.Line("/// <exception cref=\"global::System.ArgumentException\">No tensor has that name.</exception>");
-            w.Open("public " + Span + " Parameter(string name)");
-            w.Line("global::System.ArgumentNullException.ThrowIfNull(name);");
-            w.Open("return name switch");
-            string names = "";
-            foreach (Tensor tensor in layout.Tensors)
-            {
-                w.Line("\"" + tensor.Name + "\" => new " + Span + "(_parameters, " + tensor.ConstantName + ", " + tensor.LengthExpression + "),");
-                names += (names.Length == 0 ? "" : ", ") + tensor.Name;
-            }
-            w.Line("_ => throw new global::System.ArgumentException(\"No parameter is named '\" + name + \"'; this model has " + names + ".\", nameof(name)),");
-            w.Close(";");
-            w.Close();
-            w.Line();
-        }
+                private const int TapeLength = {{SourceWriter.Int(c.Layout.TapeLength)}};
 
-        private static void WriteEntryPoints(SourceWriter w, ModelSpec model, Surface s, string k)
-        {
-            string steps = s.Token ? s.InputsName + ".Length" : s.InputsName + ".Length / InputSize";
-            string checkInputs = s.Token
-                ? Guard + ".NotEmpty(" + s.InputsName + ".Length, nameof(" + s.InputsName + "));\n" + Guard + ".Tokens(" + s.InputsName + ", InputSize, nameof(" + s.InputsName + "));"
-                : Guard + ".Multiple(" + s.InputsName + ".Length, InputSize, nameof(" + s.InputsName + "), \"InputSize floats per step\");";
-            string chunk = s.Token ? s.InputsName + ".Slice(start, steps)" : s.InputsName + ".Slice(start * InputSize, steps * InputSize)";
-            string outputCheck = s.EveryStep
-                ? Guard + ".SequenceOutput(" + s.OutputsName + ".Length, totalSteps, OutputSize, nameof(" + s.OutputsName + "));"
-                : Guard + ".Length(" + s.OutputsName + ".Length, OutputSize, nameof(" + s.OutputsName + "), \"OutputSize: the head runs once, after the last step\");";
-            string outputWhat = s.EveryStep ? "T × <see cref=\"OutputSize\"/> " + (s.Softmax ? "logits" : "values") : "the <see cref=\"OutputSize\"/> " + (s.Softmax ? "logits" : "values") + " of the head on the final state";
-
-            // Forward
-            w.Line("/// <summary>");
-            w.Line("/// Runs " + (s.Token ? "<paramref name=\"tokens\"/>" : "T × <see cref=\"InputSize\"/> inputs") + " through the model and writes " + outputWhat + ".");
-            w.Line(s.Bidirectional
-                ? "/// Both directions start from zero; at most <see cref=\"SequenceLength\"/> steps; <paramref name=\"state\"/> receives the final states."
-                : "/// Starts from <paramref name=\"state\"/> and leaves it after the last step; any length (processed in windows of <see cref=\"SequenceLength\"/>).");
-            w.Line("/// </summary>");
-            w.Open("public void Forward(" + s.InputSpan + " " + s.InputsName + ", ref State state, " + Span + " " + s.OutputsName + ")");
-            w.Lines(checkInputs);
-            w.Line("int totalSteps = " + steps + ";");
-            if (s.Bidirectional)
-                w.Line(Guard + ".WindowLength(totalSteps, SequenceLength, nameof(" + s.InputsName + "));");
-            w.Line(outputCheck);
-            w.Line(Span + " tape = _tape;");
-            w.Open("for (int start = 0; start < totalSteps; start += SequenceLength)");
-            w.Line("int steps = global::System.Math.Min(SequenceLength, totalSteps - start);");
-            w.Line("LoadState(ref state);");
-            w.Line(k + ".Forward(_parameters, tape, " + chunk + ", steps);");
-            if (s.EveryStep)
-            {
-                w.Line(k + ".Head(_parameters, tape, steps);");
-                w.Line("tape.Slice(" + k + ".HeadOutputOffset, steps * OutputSize).CopyTo(" + s.OutputsName + ".Slice(start * OutputSize, steps * OutputSize));");
-            }
-            else
-            {
-                w.Open("if (start + steps == totalSteps)");
-                w.Line(k + ".Head(_parameters, tape, steps);");
-                w.Line("tape.Slice(" + k + ".HeadOutputOffset, OutputSize).CopyTo(" + s.OutputsName + ");");
-                w.Close();
-            }
-            w.Line("StoreState(ref state, steps);");
-            w.Close();
-            w.Close();
-            w.Line();
-
-            // Step
-            if (s.HasStep)
-            {
-                w.Line("/// <summary>Advances <paramref name=\"state\"/> by one " + (s.Token ? "token" : "input of <see cref=\"InputSize\"/> floats") + " and writes the <see cref=\"OutputSize\"/> " + (s.Softmax ? "logits" : "outputs") + " that follow it.</summary>");
-                if (s.Token)
+                /// <summary>Creates the model with every buffer it will need; parameters are zero until <see cref="InitializeParameters"/> or a checkpoint load.</summary>
+                public {{model.Identifier}}()
                 {
-                    w.Open("public void Step(int token, ref State state, " + Span + " " + s.OutputsName + ")");
-                    w.Line(Guard + ".Token(token, InputSize, nameof(token));");
-                    w.Line(Guard + ".Length(" + s.OutputsName + ".Length, OutputSize, nameof(" + s.OutputsName + "), \"OutputSize\");");
-                    w.Line("LoadState(ref state);");
-                    w.Line(k + ".Forward(_parameters, _tape, new global::System.ReadOnlySpan<int>(in token), 1);");
                 }
-                else
+
+                /// <summary>Which kernels this process runs: AVX2 + FMA, or the portable path.</summary>
+                public static global::RnnGen.KernelPath ActiveKernelPath => {{KernelClass(model)}}.UseAvx2 ? global::RnnGen.KernelPath.Avx2Fma : global::RnnGen.KernelPath.Portable;
+
+                /// <summary>All parameters in one buffer, laid out as <see cref="Layout"/> says (PyTorch's names, shapes and row order).</summary>
+                public {{Span}} Parameters => _parameters;
+
+                /// <summary>Gradients of the loss, laid out as <see cref="Parameters"/>; <see cref="ComputeGradients"/> adds into them.</summary>
+                public {{Span}} Gradients => _gradients;
+
+                /// <summary>The named tensors of <see cref="Parameters"/>, in buffer order.</summary>
+                public static global::System.Collections.Generic.IReadOnlyList<global::RnnGen.ParameterInfo> Layout { get; } = global::System.Array.AsReadOnly(new global::RnnGen.ParameterInfo[]
                 {
-                    w.Open("public void Step(" + ReadOnlySpan + " input, ref State state, " + Span + " " + s.OutputsName + ")");
-                    w.Line(Guard + ".Length(input.Length, InputSize, nameof(input), \"InputSize\");");
-                    w.Line(Guard + ".Length(" + s.OutputsName + ".Length, OutputSize, nameof(" + s.OutputsName + "), \"OutputSize\");");
-                    w.Line("LoadState(ref state);");
-                    w.Line(k + ".Forward(_parameters, _tape, input, 1);");
-                }
-                w.Line(k + ".Head(_parameters, _tape, 1);");
-                w.Line("new " + ReadOnlySpan + "(_tape, " + k + ".HeadOutputOffset, OutputSize).CopyTo(" + s.OutputsName + ");");
-                w.Line("StoreState(ref state, 1);");
-                w.Close();
-                w.Line();
-            }
+                """);
+            c.W.Indent();
+            foreach (Tensor tensor in c.Layout.Tensors)
+                c.W.Line("new(\"" + tensor.Name + "\", " + tensor.ConstantName + ", " + tensor.ShapeExpression + "),");
+            c.W.Unindent();
+            c.W.Lines("""
+                });
 
-            // ComputeGradients
-            string trainSteps = s.Token ? "inputs.Length" : "inputs.Length / InputSize";
-            string trainCheck = s.Token ? "" : Guard + ".Multiple(inputs.Length, InputSize, nameof(inputs), \"InputSize floats per step\");";
-            string targetsDoc = s.Softmax
-                ? (s.EveryStep ? "one class id per step, mean cross-entropy over the steps" : "one class id for the last step, cross-entropy")
-                : (s.EveryStep ? "T × <see cref=\"OutputSize\"/> values, mean squared error over all of them" : "<see cref=\"OutputSize\"/> values for the last step, mean squared error");
-            w.Line("/// <summary>");
-            w.Line("/// Forward over a window of 1 to <see cref=\"SequenceLength\"/> steps" + (s.Bidirectional ? " (both directions from zero)" : " from <paramref name=\"state\"/>") + ", then backpropagation through time.");
-            w.Line("/// Adds the gradients of the loss (<paramref name=\"targets\"/>: " + targetsDoc + ") into <see cref=\"Gradients\"/>,");
-            w.Line("/// leaves " + (s.Bidirectional ? "the final states" : "the state at the window's end") + " in <paramref name=\"state\"/> and returns the loss.");
-            w.Line("/// </summary>");
-            w.Open("public float ComputeGradients(" + s.InputSpan + " inputs, " + s.TargetSpan + " targets, ref State state)");
-            if (s.Token)
-            {
-                w.Line(Guard + ".WindowLength(inputs.Length, SequenceLength, nameof(inputs));");
-                w.Line(Guard + ".Tokens(inputs, InputSize, nameof(inputs));");
-            }
-            else
-            {
-                w.Line(trainCheck);
-                w.Line(Guard + ".WindowLength(" + trainSteps + ", SequenceLength, nameof(inputs));");
-            }
-            w.Line("int steps = " + trainSteps + ";");
-            if (s.Softmax)
-            {
-                w.Line(s.EveryStep
-                    ? Guard + ".Length(targets.Length, steps, nameof(targets), \"one class per step\");"
-                    : Guard + ".Length(targets.Length, 1, nameof(targets), \"one class: the head runs once, after the last step\");");
-                w.Line(Guard + ".Tokens(targets, OutputSize, nameof(targets), \"OutputSize\", \"number of classes\");");
-            }
-            else
-            {
-                w.Line(s.EveryStep
-                    ? Guard + ".SequenceOutput(targets.Length, steps, OutputSize, nameof(targets));"
-                    : Guard + ".Length(targets.Length, OutputSize, nameof(targets), \"OutputSize values for the last step\");");
-            }
-            w.Line(Span + " tape = _tape;");
-            w.Line("LoadState(ref state);");
-            w.Line(k + ".Forward(_parameters, tape, inputs, steps);");
-            w.Line(k + ".Head(_parameters, tape, steps);");
-            w.Line("float loss = " + k + ".Loss(tape, targets, steps);");
-            w.Line(k + ".Backward(_parameters, _gradients, tape, inputs, steps);");
-            w.Line("StoreState(ref state, steps);");
-            w.Line("return loss;");
-            w.Close();
-            w.Line();
-
-            // State transfer
-            w.Line("/// <summary>Copies the state into row 0 of every layer's tape" + (s.Bidirectional ? " (bidirectional: zero, whatever the state holds)" : "") + ".</summary>");
-            w.Open("private void LoadState(ref State state)");
-            if (s.Bidirectional)
-            {
-                w.Line(k + ".ClearInitialState(_tape);");
-            }
-            else
-            {
-                w.Line("state.CopyTo(_packedState);");
-                w.Line(k + ".LoadState(_packedState, _tape);");
-            }
-            w.Close();
-            w.Line();
-            w.Line("/// <summary>Copies every layer's final state from the tape back into the state.</summary>");
-            w.Open("private void StoreState(ref State state, int steps)");
-            w.Line(k + ".StoreState(_tape, steps, _packedState);");
-            w.Line("state.CopyFrom(_packedState);");
-            w.Close();
-            w.Line();
-        }
-
-        private static void WriteInterfaceImplementation(SourceWriter w)
-        {
-            w.Lines("""
-                global::RnnGen.CellKind global::RnnGen.IRnnModel.Cell => Cell;
-                global::RnnGen.InputKind global::RnnGen.IRnnModel.Input => Input;
-                global::RnnGen.HeadKind global::RnnGen.IRnnModel.Head => Head;
-                global::RnnGen.OutputKind global::RnnGen.IRnnModel.Output => Output;
-                bool global::RnnGen.IRnnModel.Bidirectional => Bidirectional;
-                int global::RnnGen.IRnnModel.InputSize => InputSize;
-                int global::RnnGen.IRnnModel.HiddenSize => HiddenSize;
-                int global::RnnGen.IRnnModel.OutputSize => OutputSize;
-                int global::RnnGen.IRnnModel.Layers => Layers;
-                int global::RnnGen.IRnnModel.SequenceLength => SequenceLength;
-                int global::RnnGen.IRnnModel.ParameterCount => ParameterCount;
-                global::System.Collections.Generic.IReadOnlyList<global::RnnGen.ParameterInfo> global::RnnGen.IRnnModel.Layout => Layout;
+                /// <summary>Sets every gradient to zero.</summary>
+                public void ZeroGradients() => global::System.Array.Clear(_gradients);
 
                 """);
-        }
-
-        private static void WriteState(SourceWriter w, ModelSpec model)
-        {
-            bool lstm = model.Cell == Cell.Lstm;
-            string what = lstm ? "hidden states h and memory cells c" : "hidden states";
-            w.Lines($$"""
-                /// <summary>
-                /// The state of <c>{{model.ClassName}}</c>: the {{what}} of every layer and direction, held in the value itself
-                /// and zero when created. Packed as PyTorch packs h_0{{(lstm ? " then c_0" : "")}}: index layer × Directions + direction.
-                /// </summary>
-                public struct State : global::RnnGen.IRnnState
-                {
-                    private const int Units = Layers * Directions * HiddenSize;
-
-                    /// <summary>Number of floats in the state.</summary>
-                    public const int FloatCount = {{(lstm ? "2 * Units" : "Units")}};
-
-                    private Buffer _values;
-
-                    /// <summary>Number of floats in the state (<see cref="FloatCount"/>).</summary>
-                    public readonly int Length => FloatCount;
-
-                    /// <summary>The hidden state h of <paramref name="layer"/> (forward direction): <see cref="HiddenSize"/> floats.</summary>
-                    [global::System.Diagnostics.CodeAnalysis.UnscopedRef]
-                    public {{Span}} H(int layer) => H(layer, 0);
-
-                    /// <summary>The hidden state h of <paramref name="layer"/> in <paramref name="direction"/> (1 = reverse): <see cref="HiddenSize"/> floats.</summary>
-                    [global::System.Diagnostics.CodeAnalysis.UnscopedRef]
-                    public {{Span}} H(int layer, int direction) => (({{Span}})_values).Slice(Index(layer, direction), HiddenSize);
-
-                """);
-            if (lstm)
+            if (model.IsLayerStack)
             {
-                w.Lines($$"""
-                        /// <summary>The memory cell c of <paramref name="layer"/> (forward direction): <see cref="HiddenSize"/> floats.</summary>
-                        [global::System.Diagnostics.CodeAnalysis.UnscopedRef]
-                        public {{Span}} C(int layer) => C(layer, 0);
+                c.W.Lines("""
+                    /// <summary>The layers in order, from input to output.</summary>
+                    public static global::System.Collections.Generic.IReadOnlyList<global::RnnGen.LayerInfo> Architecture { get; } = global::System.Array.AsReadOnly(new global::RnnGen.LayerInfo[]
+                    {
+                    """);
+                WriteLayerInfos(c);
+                c.W.Lines("""
+                    });
 
-                        /// <summary>The memory cell c of <paramref name="layer"/> in <paramref name="direction"/> (1 = reverse): <see cref="HiddenSize"/> floats.</summary>
-                        [global::System.Diagnostics.CodeAnalysis.UnscopedRef]
-                        public {{Span}} C(int layer, int direction) => (({{Span}})_values).Slice(Units + Index(layer, direction), HiddenSize);
+                    /// <summary>
+                    /// The state of the generator behind the dropout masks of <see cref="ComputeGradients"/>: set it to reproduce a run,
+                    /// save it to resume one. <see cref="InitializeParameters"/> sets it from the seed.
+                    /// </summary>
+                    public ulong DropoutState
+                    {
+                        get => _dropoutState;
+                        set => _dropoutState = value;
+                    }
 
                     """);
             }
-            w.Lines($$"""
-                    /// <summary>Sets the whole state to zero.</summary>
-                    public void Reset() => (({{Span}})_values).Clear();
+        }
 
-                    /// <summary>Copies the whole state into <paramref name="destination"/>, which must hold exactly <see cref="FloatCount"/> floats.</summary>
-                    public readonly void CopyTo({{Span}} destination)
-                    {
-                        {{Guard}}.Length(destination.Length, FloatCount, nameof(destination), "State.FloatCount");
-                        (({{ReadOnlySpan}})_values).CopyTo(destination);
-                    }
-
-                    /// <summary>Sets the whole state from <paramref name="source"/>, which must hold exactly <see cref="FloatCount"/> floats.</summary>
-                    public void CopyFrom({{ReadOnlySpan}} source)
-                    {
-                        {{Guard}}.Length(source.Length, FloatCount, nameof(source), "State.FloatCount");
-                        source.CopyTo(({{Span}})_values);
-                    }
-
-                    private static int Index(int layer, int direction)
-                    {
-                        if ((uint)layer >= Layers)
-                            throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The model has " + Layers + " layer(s); layer must be in [0, Layers).");
-                        if ((uint)direction >= Directions)
-                            throw new global::System.ArgumentOutOfRangeException(nameof(direction), direction, "The model has " + Directions + " direction(s); direction must be in [0, Directions).");
-                        return (layer * Directions + direction) * HiddenSize;
-                    }
-
-                    [global::System.Runtime.CompilerServices.InlineArray(FloatCount)]
-                    private struct Buffer
-                    {
-                        private float _element0;
-                    }
+        /// <summary>One <c>new LayerInfo(...)</c> per layer, each on its own line.</summary>
+        private static void WriteLayerInfos(Context c)
+        {
+            c.W.Indent();
+            foreach (LayerSpec layer in c.Model.Layers)
+            {
+                var properties = new List<string>();
+                if (layer.Kind is LayerKind.Dense or LayerKind.Conv1D && layer.Activation != Activation.None)
+                    properties.Add("Activation = global::RnnGen.Activation." + layer.Activation);
+                if (layer.Kind == LayerKind.Recurrent)
+                {
+                    properties.Add("Cell = global::RnnGen.CellKind." + layer.Cell);
+                    properties.Add("HiddenSize = " + SourceWriter.Int(layer.Size));
+                    if (layer.SubLayers != 1)
+                        properties.Add("Layers = " + SourceWriter.Int(layer.SubLayers));
+                    if (layer.Bidirectional)
+                        properties.Add("Bidirectional = true");
                 }
+                if (layer.Kind == LayerKind.Conv1D)
+                {
+                    properties.Add("KernelSize = " + SourceWriter.Int(layer.KernelSize));
+                    properties.Add("Dilation = " + SourceWriter.Int(layer.Dilation));
+                }
+                if (layer.Kind is LayerKind.Dense or LayerKind.Conv1D or LayerKind.Recurrent && layer.Bias)
+                    properties.Add("Bias = true");
+                if (layer.Kind == LayerKind.Dropout)
+                    properties.Add("Probability = " + SourceWriter.Float(layer.Probability));
+                c.W.Line("new(global::RnnGen.LayerKind." + layer.Kind + ", \"" + layer.Prefix + "\", " + SourceWriter.Int(layer.InputWidth) + ", " + SourceWriter.Int(layer.OutputWidth) + ")"
+                         + (properties.Count == 0 ? "" : " { " + string.Join(", ", properties) + " }") + ",");
+            }
+            c.W.Unindent();
+        }
+
+        private static void WriteParameterLookup(Context c)
+        {
+            c.W.Lines($$"""
+                /// <summary>The part of <see cref="Parameters"/> that holds the tensor PyTorch calls <paramref name="name"/>.</summary>
+                /// <exception cref="global::System.ArgumentException">No tensor has that name.</exception>
+                public {{Span}} Parameter(string name)
+                {
+                    global::System.ArgumentNullException.ThrowIfNull(name);
+                    return name switch
+                    {
+                """);
+            c.W.Indent();
+            c.W.Indent();
+            string names = "";
+            foreach (Tensor tensor in c.Layout.Tensors)
+            {
+                c.W.Line("\"" + tensor.Name + "\" => new " + Span + "(_parameters, " + tensor.ConstantName + ", " + LengthExpression(c, tensor) + "),");
+                names += (names.Length == 0 ? "" : ", ") + tensor.Name;
+            }
+            c.W.Line("_ => throw new global::System.ArgumentException(\"No parameter is named '\" + name + \"'; this model has " + names + ".\", nameof(name)),");
+            c.W.Unindent();
+            c.W.Unindent();
+            c.W.Lines("""
+                    };
+                }
+
                 """);
         }
 
-        private static string Escape(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+        /// <summary>
+        /// InitializeParameters: the first form draws every parameter in ±1/sqrt(HiddenSize) (as it always has); a layer
+        /// stack follows PyTorch's default for each module, tensor by tensor from one generator.
+        /// </summary>
+        private static void WriteInitialization(Context c)
+        {
+            ModelSpec model = c.Model;
+            if (!model.IsLayerStack)
+            {
+                c.W.Lines("""
+                    /// <summary>Fills the parameters as PyTorch does by default, uniform in ±1/sqrt(HiddenSize), from <paramref name="seed"/>.</summary>
+                    public void InitializeParameters(int seed)
+                    {
+                        global::RnnGen.ParameterInitializer.PyTorchDefault(_parameters, HiddenSize, seed);
+                        _dropoutState = unchecked((ulong)seed);
+                    }
 
-        private static string Capitalize(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text.Substring(1);
+                    """);
+                return;
+            }
+            c.W.Lines("""
+                /// <summary>
+                /// Fills the parameters as PyTorch initializes each module by default, tensor by tensor from <paramref name="seed"/>:
+                /// recurrent layers uniform in ±1/sqrt(hidden size), dense and convolution layers in ±1/sqrt(fan-in), embeddings
+                /// normal(0, 1). Sets <see cref="DropoutState"/> from the seed too.
+                /// </summary>
+                public void InitializeParameters(int seed)
+                {
+                    var random = new global::System.Random(seed);
+                """);
+            c.W.Indent();
+            for (int i = 0; i < model.Layers.Count; i++)
+            {
+                LayerSpec layer = model.Layers[i];
+                if (!c.Layout.TensorsOf.TryGetValue(i, out List<Tensor>? tensors))
+                    continue;
+                long fanIn = layer.Kind switch
+                {
+                    LayerKind.Recurrent => layer.Size,
+                    LayerKind.Conv1D => (long)layer.InputWidth * layer.KernelSize,
+                    _ => layer.InputWidth,
+                };
+                string why = layer.Kind == LayerKind.Recurrent ? "1/sqrt(hidden size " + SourceWriter.Int(fanIn) + ")" : "1/sqrt(fan-in " + SourceWriter.Int(fanIn) + ")";
+                foreach (Tensor tensor in tensors)
+                {
+                    string target = "new " + Span + "(_parameters, " + tensor.ConstantName + ", " + LengthExpression(c, tensor) + ")";
+                    c.W.Line(layer.Kind == LayerKind.Embedding
+                        ? "global::RnnGen.ParameterInitializer.Normal(" + target + ", 1f, random); // " + tensor.Name + ": normal(0, 1)"
+                        : "global::RnnGen.ParameterInitializer.Uniform(" + target + ", " + SourceWriter.Float((float)(1.0 / System.Math.Sqrt(fanIn))) + ", random); // " + tensor.Name + ": ±" + why);
+                }
+            }
+            c.W.Line("_dropoutState = unchecked((ulong)seed);");
+            c.W.Unindent();
+            c.W.Lines("""
+                }
+
+                """);
+        }
+
+        private static void WriteInterfaceImplementation(Context c)
+        {
+            ModelSpec model = c.Model;
+            LayerSpec first = model.FirstRecurrent;
+            int subLayers = 0;
+            foreach (LayerSpec layer in model.Layers)
+                subLayers += layer.Kind == LayerKind.Recurrent ? layer.SubLayers : 0;
+            bool stack = model.IsLayerStack;
+            c.W.Lines($$"""
+                global::RnnGen.CellKind global::RnnGen.IRnnModel.Cell => {{(stack ? "global::RnnGen.CellKind." + first.Cell : "Cell")}};
+                global::RnnGen.InputKind global::RnnGen.IRnnModel.Input => Input;
+                global::RnnGen.HeadKind global::RnnGen.IRnnModel.Head => Head;
+                global::RnnGen.OutputKind global::RnnGen.IRnnModel.Output => Output;
+                bool global::RnnGen.IRnnModel.Bidirectional => {{(stack ? (model.Bidirectional ? "true" : "false") : "Bidirectional")}};
+                int global::RnnGen.IRnnModel.InputSize => InputSize;
+                int global::RnnGen.IRnnModel.HiddenSize => {{(stack ? SourceWriter.Int(first.Size) : "HiddenSize")}};
+                int global::RnnGen.IRnnModel.OutputSize => OutputSize;
+                int global::RnnGen.IRnnModel.Layers => {{(stack ? SourceWriter.Int(subLayers) : "Layers")}};
+                int global::RnnGen.IRnnModel.SequenceLength => SequenceLength;
+                int global::RnnGen.IRnnModel.ParameterCount => ParameterCount;
+                global::System.Collections.Generic.IReadOnlyList<global::RnnGen.ParameterInfo> global::RnnGen.IRnnModel.Layout => Layout;
+                global::System.Collections.Generic.IReadOnlyList<global::RnnGen.LayerInfo> global::RnnGen.IRnnModel.Architecture => {{(stack ? "Architecture" : KernelClass(model) + ".Architecture")}};
+                bool global::RnnGen.IRnnModel.InputSkip => {{(stack ? "InputSkip" : model.InputSkip ? "true" : "false")}};
+                float global::RnnGen.IRnnModel.PreEmphasis => {{(stack ? "PreEmphasis" : SourceWriter.Float(model.PreEmphasis))}};
+                ulong global::RnnGen.IRnnModel.DropoutState { get => _dropoutState; set => _dropoutState = value; }
+
+                """);
+        }
     }
 }

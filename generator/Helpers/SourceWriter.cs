@@ -55,6 +55,9 @@ internal sealed class SourceWriter
     /// <summary>A float literal that round-trips, e.g. <c>0.5f</c>.</summary>
     public static string Float(float value) => value.ToString("R", CultureInfo.InvariantCulture) + "f";
 
+    /// <summary>A float as text in messages and comments, e.g. <c>0.95</c> (round-trip, invariant).</summary>
+    public static string FloatText(float value) => value.ToString("R", CultureInfo.InvariantCulture);
+
     /// <summary>A number with thousands separators for comments, e.g. 23,265.</summary>
     public static string Grouped(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 }

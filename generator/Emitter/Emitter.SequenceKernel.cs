@@ -13,15 +13,15 @@ public sealed partial class RnnGenerator
         /// projections of a whole window, hoisted out of the recurrence. The AVX2 path takes 4 rows × 2 steps at a time
         /// (8 accumulators), so each block of W is loaded once per window instead of once per step.
         /// </summary>
-        private static void WriteMultiplyAddSequence(SourceWriter w, string name, int rows, int columns, string rowsName, string columnsName, string what, string outputs)
+        private static void WriteMultiplyAddSequence(SourceWriter w, string name, int rows, int columns, string what, string outputs)
         {
             bool vectorColumns = columns >= Lanes, columnTail = columns % Lanes != 0;
             string tailStart = vectorColumns ? "VectorColumns" : "0";
             w.Line("/// <summary>" + outputs + "[k] += W·x[t(k)] for every step of the window, W = " + what + " [" + SourceWriter.Int(rows) + " × " + SourceWriter.Int(columns) + "].</summary>");
             w.Line("/// <remarks>x is steps × " + SourceWriter.Int(columns) + " in time order; with <paramref name=\"reversed\"/>, output row k reads input row steps − 1 − k.</remarks>");
             w.Open("private static void " + name + "(ReadOnlySpan<float> weights, ReadOnlySpan<float> inputs, int steps, bool reversed, Span<float> outputs)");
-            w.Line("const int Rows = " + rowsName + ";");
-            w.Line("const int Columns = " + columnsName + ";");
+            w.Line("const int Rows = " + SourceWriter.Int(rows) + ";");
+            w.Line("const int Columns = " + SourceWriter.Int(columns) + ";");
             w.Open("if (UseAvx2)");
             w.Line("ref float wRef = ref MemoryMarshal.GetReference(weights.Slice(0, Rows * Columns));");
             w.Line("ref float xRef = ref MemoryMarshal.GetReference(inputs.Slice(0, steps * Columns));");

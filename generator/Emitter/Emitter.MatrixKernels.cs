@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using RnnGen.Generator.Helpers;
 
 namespace RnnGen.Generator;
@@ -6,6 +7,149 @@ public sealed partial class RnnGenerator
 {
     internal static partial class Emitter
     {
+        /// <summary>
+        /// The matrix kernels a model's layers call, one per operation and shape, named after both (e.g.
+        /// <c>MultiplyAdd32x8</c>): layers of the same shape share one. Requested while the layers are written, written
+        /// after them in the order first requested, so the same model gives the same text.
+        /// </summary>
+        private sealed class KernelSet
+        {
+            private enum Kind
+            {
+                MultiplyAdd,
+                MultiplyAddSequence,
+                MultiplyTransposedAdd,
+                AccumulateOuter,
+                GatherColumns,
+                ScatterColumn,
+            }
+
+            private readonly List<(Kind Kind, int Rows, int Columns)> _requested = new();
+
+            /// <summary>y += W·x for one vector.</summary>
+            public string MultiplyAdd(int rows, int columns) => Request(Kind.MultiplyAdd, rows, columns);
+
+            /// <summary>Y[k] += W·X[t(k)] for every step of a window.</summary>
+            public string MultiplyAddSequence(int rows, int columns) => Request(Kind.MultiplyAddSequence, rows, columns);
+
+            /// <summary>y += Wᵀ·d.</summary>
+            public string MultiplyTransposedAdd(int rows, int columns) => Request(Kind.MultiplyTransposedAdd, rows, columns);
+
+            /// <summary>G += Σ_t d_t ⊗ x_t.</summary>
+            public string AccumulateOuter(int rows, int columns) => Request(Kind.AccumulateOuter, rows, columns);
+
+            /// <summary>Y[k] += W[:, token k]: the product with one-hot inputs.</summary>
+            public string GatherColumns(int rows, int columns) => Request(Kind.GatherColumns, rows, columns);
+
+            /// <summary>G[:, token] += d: the gradient of a column gather.</summary>
+            public string ScatterColumn(int rows, int columns) => Request(Kind.ScatterColumn, rows, columns);
+
+            private string Request(Kind kind, int rows, int columns)
+            {
+                if (!_requested.Contains((kind, rows, columns)))
+                    _requested.Add((kind, rows, columns));
+                return Name(kind, rows, columns);
+            }
+
+            private static string Name(Kind kind, int rows, int columns) => kind + SourceWriter.Int(rows) + "x" + SourceWriter.Int(columns);
+
+            public void Write(Context c)
+            {
+                SourceWriter w = c.W;
+                foreach ((Kind kind, int rows, int columns) in _requested)
+                {
+                    string name = Name(kind, rows, columns);
+                    string what = "a [" + SourceWriter.Int(rows) + " × " + SourceWriter.Int(columns) + "] matrix";
+                    switch (kind)
+                    {
+                        case Kind.MultiplyAdd:
+                            WriteMultiplyAdd(w, name, rows, columns, what);
+                            break;
+                        case Kind.MultiplyAddSequence:
+                            WriteMultiplyAddSequence(w, name, rows, columns, what, "outputs");
+                            break;
+                        case Kind.MultiplyTransposedAdd:
+                            WriteMultiplyTransposedAdd(w, name, rows, columns, what);
+                            break;
+                        case Kind.AccumulateOuter:
+                            WriteAccumulateOuter(w, name, rows, columns, what);
+                            break;
+                        case Kind.GatherColumns:
+                            WriteGatherColumns(w, name, rows, columns);
+                            break;
+                        default:
+                            WriteScatterColumn(w, name, rows, columns);
+                            break;
+                    }
+                }
+            }
+        }
+
+        /// <summary>
+        /// Row k of the target += W[:, token k] for every step k (tokens in reverse for a reverse direction): the product of
+        /// W with a one-hot input is a column gather. A column's floats are Columns apart, each on its own cache line, so
+        /// the window is gathered 16 rows of W at a time: those rows stay in L1 for every step's token, and W is streamed
+        /// once per window instead of one cache line per weight.
+        /// </summary>
+        private static void WriteGatherColumns(SourceWriter w, string name, int rows, int columns)
+        {
+            w.Lines($$"""
+                /// <summary>Row k of <paramref name="target"/> += W[:, token k] for every step k of the window, W [{{SourceWriter.Int(rows)}} × {{SourceWriter.Int(columns)}}] (one-hot inputs).</summary>
+                private static void {{name}}(ReadOnlySpan<float> weights, ReadOnlySpan<int> tokens, int steps, bool reversed, Span<float> target)
+                {
+                    const int Rows = {{SourceWriter.Int(rows)}};
+                    const int Columns = {{SourceWriter.Int(columns)}};
+                    const int GatherRows = 16; // rows of W gathered together for a window
+                    const int ColumnSpan = (Rows - 1) * Columns + 1; // floats from W[0, c] to W[Rows − 1, c]
+                    target = target.Slice(0, steps * Rows);
+                    for (int row = 0; row < Rows; row += GatherRows)
+                    {
+                        int rows = Math.Min(GatherRows, Rows - row);
+                        for (int k = 0; k < steps; k++)
+                        {
+                            int token = tokens[reversed ? steps - 1 - k : k];
+                            // The slice checks the token against the whole column: W[row + j, token] = column[(row + j) * Columns].
+                            ref float column = ref Unsafe.Add(ref MemoryMarshal.GetReference(weights.Slice(token, ColumnSpan)), row * Columns);
+                            ref float t = ref MemoryMarshal.GetReference(target.Slice(k * Rows + row, rows));
+                            int j = 0;
+                            if (UseAvx2)
+                            {
+                                for (; j <= rows - Lanes; j += Lanes)
+                                {
+                                    ref float c = ref Unsafe.Add(ref column, j * Columns); // the other seven are constant offsets from it
+                                    Vector256<float> gathered = Vector256.Create(
+                                        c, Unsafe.Add(ref c, Columns), Unsafe.Add(ref c, 2 * Columns), Unsafe.Add(ref c, 3 * Columns),
+                                        Unsafe.Add(ref c, 4 * Columns), Unsafe.Add(ref c, 5 * Columns), Unsafe.Add(ref c, 6 * Columns), Unsafe.Add(ref c, 7 * Columns));
+                                    (Vector256.LoadUnsafe(ref t, (nuint)j) + gathered).StoreUnsafe(ref t, (nuint)j);
+                                }
+                            }
+                            for (; j < rows; j++)
+                                Unsafe.Add(ref t, j) += Unsafe.Add(ref column, j * Columns);
+                        }
+                    }
+                }
+
+                """);
+        }
+
+        /// <summary>G[:, token] += d: the weight gradient of a column gather.</summary>
+        private static void WriteScatterColumn(SourceWriter w, string name, int rows, int columns)
+        {
+            w.Lines($$"""
+                /// <summary>dW[:, token] += delta for W [{{SourceWriter.Int(rows)}} × {{SourceWriter.Int(columns)}}]: the gradient of a column gather.</summary>
+                private static void {{name}}(ReadOnlySpan<float> delta, int token, Span<float> gradient)
+                {
+                    const int Rows = {{SourceWriter.Int(rows)}};
+                    const int Columns = {{SourceWriter.Int(columns)}};
+                    ref float d = ref MemoryMarshal.GetReference(delta.Slice(0, Rows));
+                    ref float column = ref MemoryMarshal.GetReference(gradient.Slice(token, (Rows - 1) * Columns + 1));
+                    for (int j = 0; j < Rows; j++)
+                        Unsafe.Add(ref column, j * Columns) += Unsafe.Add(ref d, j);
+                }
+
+                """);
+        }
+
         /// <summary>Rows a matrix–vector kernel keeps in independent accumulators (enough to cover the FMA latency).</summary>
         private const int RowBlock = 8;
 
@@ -25,14 +169,14 @@ public sealed partial class RnnGenerator
         /// one Vector256 accumulator each, streaming the columns, and reduces the eight accumulators into one vector of
         /// eight sums; the tails are written only when the sizes need them.
         /// </summary>
-        private static void WriteMultiplyAdd(SourceWriter w, string name, int rows, int columns, string rowsName, string columnsName, string what)
+        private static void WriteMultiplyAdd(SourceWriter w, string name, int rows, int columns, string what)
         {
             bool vectorColumns = columns >= Lanes, columnTail = columns % Lanes != 0;
             string tailStart = vectorColumns ? "VectorColumns" : "0";
             w.Line("/// <summary>y += W·x for " + what + " [" + SourceWriter.Int(rows) + " × " + SourceWriter.Int(columns) + "], row-major.</summary>");
             w.Open("private static void " + name + "(ReadOnlySpan<float> weights, ReadOnlySpan<float> x, Span<float> y)");
-            w.Line("const int Rows = " + rowsName + ";");
-            w.Line("const int Columns = " + columnsName + ";");
+            w.Line("const int Rows = " + SourceWriter.Int(rows) + ";");
+            w.Line("const int Columns = " + SourceWriter.Int(columns) + ";");
             w.Open("if (UseAvx2)");
             w.Line("ref float wRef = ref MemoryMarshal.GetReference(weights.Slice(0, Rows * Columns));");
             w.Line("ref float xRef = ref MemoryMarshal.GetReference(x.Slice(0, Columns));");
@@ -105,33 +249,16 @@ public sealed partial class RnnGenerator
             w.Line();
         }
 
-        /// <summary>The eight-way horizontal sum the blocked matrix–vector kernels share.</summary>
-        private static void WriteSumEach(SourceWriter w)
-        {
-            w.Lines("""
-                /// <summary>[Σ s0, Σ s1, …, Σ s7]: eight horizontal sums in one vector (three rounds of pairwise adds).</summary>
-                [MethodImpl(MethodImplOptions.AggressiveInlining)]
-                private static Vector256<float> SumEach(Vector256<float> s0, Vector256<float> s1, Vector256<float> s2, Vector256<float> s3,
-                    Vector256<float> s4, Vector256<float> s5, Vector256<float> s6, Vector256<float> s7)
-                {
-                    Vector256<float> a = Avx.HorizontalAdd(Avx.HorizontalAdd(s0, s1), Avx.HorizontalAdd(s2, s3));
-                    Vector256<float> b = Avx.HorizontalAdd(Avx.HorizontalAdd(s4, s5), Avx.HorizontalAdd(s6, s7));
-                    return Avx.Add(Avx.Permute2x128(a, b, 0x20), Avx.Permute2x128(a, b, 0x31));
-                }
-
-                """);
-        }
-
         /// <summary>
         /// y += Wᵀ·d for a row-major [rows × columns] matrix. The AVX2 path walks strips of <see cref="ColumnBlock"/>
         /// vectors of y kept in registers while every row, scaled by d[row], is added: y is read and written once.
         /// </summary>
-        private static void WriteMultiplyTransposedAdd(SourceWriter w, string name, int rows, int columns, string rowsName, string columnsName, string what)
+        private static void WriteMultiplyTransposedAdd(SourceWriter w, string name, int rows, int columns, string what)
         {
             w.Line("/// <summary>y += Wᵀ·d for " + what + " [" + SourceWriter.Int(rows) + " × " + SourceWriter.Int(columns) + "], row-major.</summary>");
             w.Open("private static void " + name + "(ReadOnlySpan<float> weights, ReadOnlySpan<float> d, Span<float> y)");
-            w.Line("const int Rows = " + rowsName + ";");
-            w.Line("const int Columns = " + columnsName + ";");
+            w.Line("const int Rows = " + SourceWriter.Int(rows) + ";");
+            w.Line("const int Columns = " + SourceWriter.Int(columns) + ";");
             w.Open("if (UseAvx2)");
             w.Line("ref float wRef = ref MemoryMarshal.GetReference(weights.Slice(0, Rows * Columns));");
             w.Line("ref float dRef = ref MemoryMarshal.GetReference(d.Slice(0, Rows));");
@@ -173,14 +300,14 @@ public sealed partial class RnnGenerator
         /// G += Σ_t d_t ⊗ x_t over a window: the weight gradient of a whole window as one product over time. The AVX2
         /// path keeps a strip of each gradient row in registers while it sums over the steps, so G is read and written once.
         /// </summary>
-        private static void WriteAccumulateOuter(SourceWriter w, string name, int rows, int columns, string rowsName, string columnsName, string what, bool last = false)
+        private static void WriteAccumulateOuter(SourceWriter w, string name, int rows, int columns, string what)
         {
             w.Line("/// <summary>G += Σ_t d_t ⊗ x_t for the gradient of " + what + " [" + SourceWriter.Int(rows) + " × " + SourceWriter.Int(columns) +
                    "]; d is steps × " + SourceWriter.Int(rows) + ", x is steps × " + SourceWriter.Int(columns) + ".</summary>");
             w.Line("/// <remarks>With <paramref name=\"reversed\"/>, delta row k pairs with input row steps − 1 − k (a reverse-direction layer).</remarks>");
             w.Open("private static void " + name + "(ReadOnlySpan<float> deltas, ReadOnlySpan<float> inputs, int steps, Span<float> gradient, bool reversed)");
-            w.Line("const int Rows = " + rowsName + ";");
-            w.Line("const int Columns = " + columnsName + ";");
+            w.Line("const int Rows = " + SourceWriter.Int(rows) + ";");
+            w.Line("const int Columns = " + SourceWriter.Int(columns) + ";");
             w.Open("if (UseAvx2)");
             w.Line("ref float dRef = ref MemoryMarshal.GetReference(deltas.Slice(0, steps * Rows));");
             w.Line("ref float xRef = ref MemoryMarshal.GetReference(inputs.Slice(0, steps * Columns));");
@@ -222,8 +349,7 @@ public sealed partial class RnnGenerator
             w.Close();
             w.Close();
             w.Close();
-            if (!last)
-                w.Line();
+            w.Line();
         }
 
         /// <summary>
