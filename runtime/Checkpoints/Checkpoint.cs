@@ -200,6 +200,8 @@ public static class Checkpoint
         Add(MetadataKeys.Head, MetadataKeys.HeadName(model.Head));
         Add(MetadataKeys.Output, MetadataKeys.OutputName(model.Output));
         Add(MetadataKeys.SequenceLength, Int(model.SequenceLength));
+        if (!MetadataKeys.DescribedByLegacyEntries(model))
+            Add(MetadataKeys.Architecture, MetadataKeys.ArchitectureText(model));
         if (metadata is null)
             return entries;
 
@@ -220,7 +222,7 @@ public static class Checkpoint
             throw new ArgumentException("metadata.Entries is null.", nameof(metadata));
         var keys = new List<string>(metadata.Entries.Keys);
         keys.Sort(StringComparer.Ordinal);
-        var reserved = new HashSet<string>(MetadataKeys.Reserved, StringComparer.Ordinal);
+        var reserved = new HashSet<string>(MetadataKeys.Reserved, StringComparer.Ordinal) { MetadataKeys.Architecture };
         foreach (string key in keys)
         {
             if (key is null || metadata.Entries[key] is not { } value)
@@ -246,6 +248,12 @@ public static class Checkpoint
         {
             throw source.Error($"it holds a '{cell}' model (metadata entry 'cell'); the model is '{MetadataKeys.CellName(model.Cell)}'. " +
                                "Their tensors may have the same shapes, but not the same meaning.");
+        }
+
+        if (model is not null && entries.TryGetValue(MetadataKeys.Architecture, out string? architecture) && architecture != MetadataKeys.ArchitectureText(model))
+        {
+            throw source.Error($"it holds the model '{architecture}' (metadata entry 'architecture'); this model is '{MetadataKeys.ArchitectureText(model)}'. " +
+                               "Their tensors may have the same names and shapes, but not the same meaning.");
         }
 
         long? step = null;

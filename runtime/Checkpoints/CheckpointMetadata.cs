@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.ObjectModel;
+using System.Globalization;
 
 namespace RnnGen;
 
@@ -16,11 +17,15 @@ namespace RnnGen;
 /// <c>output_size</c>, <c>num_layers</c>, <c>bidirectional</c> (<c>true</c>/<c>false</c>), <c>input</c>
 /// (<c>token</c>/<c>dense</c>), <c>head</c> (<c>softmax</c>/<c>linear</c>), <c>output</c> (<c>every</c>/<c>last</c>) and
 /// <c>sequence_length</c>; then <c>step</c>, <c>vocabulary</c> (the characters in id order) and
-/// <c>vocabulary_has_unknown</c> when given. These are the reserved keys (<see cref="ReservedKeys"/>).
+/// <c>vocabulary_has_unknown</c> when given. These are the reserved keys (<see cref="ReservedKeys"/>). A model those
+/// entries do not describe completely (a layer stack, or the first form with an input skip or an error-to-signal-ratio
+/// head) also gets <c>architecture</c>: its layers, e.g. <c>Dense(1→8, Tanh) &gt; Gru(8→8) &gt; Dense(8→1)</c>, then
+/// <c> + input</c> for the skip and <c>; pre-emphasis a</c>.
 /// </para>
 /// <para>
 /// When a checkpoint is loaded, sizes are checked through the tensors' shapes, and the <c>cell</c> entry, when there is
-/// one, must name the model's cell (a tanh and a ReLU RNN have the same shapes); <c>input</c>, <c>head</c>,
+/// one, must name the model's cell (a tanh and a ReLU RNN have the same shapes), and so must the <c>architecture</c>
+/// entry, when there is one, describe the model (a dense layer with tanh and one with ReLU have the same shapes too); <c>input</c>, <c>head</c>,
 /// <c>output</c> and <c>sequence_length</c> are information only, so, for instance, a model trained with windows of 25
 /// steps loads into one declared with 100. A file written by PyTorch usually has no metadata at all, which is fine.
 /// </para>
@@ -49,7 +54,7 @@ public sealed class CheckpointMetadata
     public CharVocabulary? Vocabulary { get; init; }
 
     /// <summary>
-    /// On save, further entries to write (keys not in <see cref="ReservedKeys"/>; reserved ones are skipped). On load,
+    /// On save, further entries to write (keys not in <see cref="ReservedKeys"/> nor <c>architecture</c>; those are skipped). On load,
     /// every entry of <c>__metadata__</c> as read, the reserved ones included.
     /// </summary>
     public IReadOnlyDictionary<string, string> Entries { get; init; } = s_empty;
@@ -76,7 +81,9 @@ internal static class MetadataKeys
     public const string Step = "step";
     public const string Vocabulary = "vocabulary";
     public const string VocabularyHasUnknown = "vocabulary_has_unknown";
+    public const string Architecture = "architecture";
 
+    /// <summary>The keys of every checkpoint (<see cref="Architecture"/> is written only for some models, and is not in this list).</summary>
     public static readonly string[] Reserved =
     {
         Version, Library, Model, Cell, InputSize, HiddenSize, OutputSize, Layers, Bidirectional, Input, Head, Output,
@@ -94,7 +101,53 @@ internal static class MetadataKeys
 
     public static string InputName(InputKind input) => input == InputKind.Token ? "token" : "dense";
 
-    public static string HeadName(HeadKind head) => head == HeadKind.Softmax ? "softmax" : "linear";
+    public static string HeadName(HeadKind head) => head switch
+    {
+        HeadKind.Softmax => "softmax",
+        HeadKind.Linear => "linear",
+        _ => "error_to_signal_ratio",
+    };
+
+    /// <summary>
+    /// The model's layers, skip and pre-emphasis as one line, e.g. <c>Dense(1→8, Tanh) &gt; Gru(8→8) &gt; Dense(8→1) + input</c>:
+    /// what the shapes of the tensors cannot tell apart (activations, dropout, the skip).
+    /// </summary>
+    public static string ArchitectureText(IRnnModel model)
+    {
+        var parts = new List<string>();
+        foreach (LayerInfo layer in model.Architecture)
+            parts.Add(layer.ToString());
+        string text = string.Join(" > ", parts);
+        if (model.InputSkip)
+            text += " + input";
+        if (model.PreEmphasis != 0f)
+            text += "; pre-emphasis " + model.PreEmphasis.ToString("R", CultureInfo.InvariantCulture);
+        return text;
+    }
+
+    /// <summary>
+    /// True for a model the legacy entries describe completely (the first form without skip or error-to-signal ratio:
+    /// one recurrent stack with bare names and a linear head), whose checkpoints therefore carry no architecture entry.
+    /// </summary>
+    public static bool DescribedByLegacyEntries(IRnnModel model)
+    {
+        IReadOnlyList<LayerInfo> layers = model.Architecture;
+        return layers.Count == 2
+            && layers[0].Kind == LayerKind.Recurrent && layers[0].Name.Length == 0
+            && layers[1].Kind == LayerKind.Dense && layers[1].Name == "head" && layers[1].Activation == Activation.None && layers[1].Bias
+            && !model.InputSkip && model.Head != HeadKind.ErrorToSignalRatio;
+    }
+
+    /// <summary>Whether the model has a dropout layer, whose generator state a training checkpoint must keep.</summary>
+    public static bool HasDropout(IRnnModel model)
+    {
+        foreach (LayerInfo layer in model.Architecture)
+        {
+            if (layer.Kind == LayerKind.Dropout)
+                return true;
+        }
+        return false;
+    }
 
     public static string OutputName(OutputKind output) => output == OutputKind.EveryStep ? "every" : "last";
 }

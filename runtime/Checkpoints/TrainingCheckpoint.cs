@@ -44,12 +44,13 @@ public static class TrainingCheckpoint
     private const string OptimizerStep = "optimizer.step_count";
     private const string OptimizerLearningRate = "optimizer.learning_rate";
     private const string SamplerState = "sampler.random_state";
+    private const string DropoutState = "model.dropout_state";
     private const string HiddenStateTensor = "trainer.hidden_state";
 
     private static readonly string[] s_keys =
     {
         KindKey, TrainerStep, TrainerPosition, TrainerSmoothedLoss, TrainerLastLoss, TrainerWindow, TrainerCorpusLength,
-        TrainerCorpusHash, OptimizerType, OptimizerStep, OptimizerLearningRate, SamplerState,
+        TrainerCorpusHash, OptimizerType, OptimizerStep, OptimizerLearningRate, SamplerState, DropoutState,
     };
 
     /// <summary>Saves the training run of <paramref name="trainer"/> to <paramref name="path"/>, atomically, replacing any file there.</summary>
@@ -190,6 +191,8 @@ public static class TrainingCheckpoint
         Add(OptimizerType, optimizer.GetType().Name);
         Add(OptimizerStep, Int(optimizer.StepCount));
         Add(OptimizerLearningRate, optimizer.LearningRate.ToString("R", CultureInfo.InvariantCulture));
+        if (MetadataKeys.HasDropout(model))
+            Add(DropoutState, model.DropoutState.ToString("x16", CultureInfo.InvariantCulture));
         if (sampler is not null)
         {
             (ulong s0, ulong s1) = sampler.RandomState;
@@ -231,6 +234,7 @@ public static class TrainingCheckpoint
         ulong corpusHash = Hex(Entry(entries, TrainerCorpusHash, source), TrainerCorpusHash, source);
         float smoothedLoss = Float(entries, TrainerSmoothedLoss, source);
         float lastLoss = Float(entries, TrainerLastLoss, source);
+        ulong dropoutState = MetadataKeys.HasDropout(model) ? Hex(Entry(entries, DropoutState, source), DropoutState, source) : model.DropoutState;
         (ulong S0, ulong S1) randomState = default;
         if (sampler is not null)
         {
@@ -259,6 +263,7 @@ public static class TrainingCheckpoint
         values.AsSpan(0, parameters).CopyTo(model.Parameters);
         optimizer.LoadState(optimizerStep, values.AsSpan(parameters, parameters * optimizer.StateBufferCount));
         trainer.Restore(snapshot);
+        model.DropoutState = dropoutState;
         if (sampler is not null)
             sampler.RandomState = randomState;
         return metadata;

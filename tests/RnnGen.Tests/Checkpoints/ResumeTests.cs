@@ -29,6 +29,10 @@ public sealed class ResumeTests : IDisposable
     public void AdamRunOfAStackedLstmResumesBitForBit() =>
         AssertResumesBitForBit(() => new CkLstm(), m => new AdamOptimizer(m.ParameterCount, 5e-3f), new CharTrainerOptions { ClipValue = 0, ClipNorm = 5f });
 
+    [Fact]
+    public void AdamRunOfALayerStackWithDropoutResumesBitForBit() =>
+        AssertResumesBitForBit(() => new Stacks.TokenDropoutLstm(), m => new AdamOptimizer(m.ParameterCount, 5e-3f), new CharTrainerOptions { ClipValue = 0, ClipNorm = 5f });
+
     private void AssertResumesBitForBit<TState>(Func<ITokenRnnModel<TState>> create, Func<IRnnModel, IOptimizer> optimizer, CharTrainerOptions options)
         where TState : struct, IRnnState
     {

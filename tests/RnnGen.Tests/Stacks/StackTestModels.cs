@@ -77,3 +77,17 @@ public partial class TokenDropoutLstm;
 [Dense(1, Bias = false)]
 [Dropout(0.4f)]
 public partial class DropoutProbe;
+
+/// <summary><see cref="IssueAmpModel"/> with ReLU in place of tanh: the same tensors, another model.</summary>
+[RnnModel(inputSize: 1, Input = InputKind.Dense, Head = HeadKind.Linear, SequenceLength = 64)]
+[Dense(8, Activation.Relu)]
+[Recurrent(CellKind.Gru, 8)]
+[Dense(8, Activation.Sigmoid)]
+[Dense(1)]
+public partial class IssueAmpModelRelu;
+
+/// <summary>The first form's CkLstm declared as a layer stack: the same tensor names, shapes and equations.</summary>
+[RnnModel(5, SequenceLength = 8)]
+[Recurrent(CellKind.Lstm, 7, Layers = 2, Name = "")]
+[Dense(3, Name = "head")]
+public partial class CkLstmAsStack;
