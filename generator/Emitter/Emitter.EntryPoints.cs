@@ -87,18 +87,16 @@ public sealed partial class RnnGenerator
             string k = KernelClass(c.Model);
             string doc = "/// <summary>Advances <paramref name=\"state\"/> by one " + (s.Token ? "token" : "input of <see cref=\"InputSize\"/> floats") +
                          " and writes the <see cref=\"OutputSize\"/> " + (s.Softmax ? "logits" : "outputs") + " that follow it.</summary>";
-            string signature, check, input;
+            string signature, check;
             if (s.Token)
             {
                 signature = "public void Step(int token, ref State state, " + Span + " " + s.OutputsName + ")";
                 check = Guard + ".Token(token, InputSize, nameof(token));";
-                input = "new global::System.ReadOnlySpan<int>(in token)";
             }
             else
             {
                 signature = "public void Step(" + ReadOnlySpan + " input, ref State state, " + Span + " " + s.OutputsName + ")";
                 check = Guard + ".Length(input.Length, InputSize, nameof(input), \"InputSize\");";
-                input = "input";
             }
             c.W.Lines($$"""
                 {{doc}}
@@ -106,10 +104,8 @@ public sealed partial class RnnGenerator
                 {
                     {{check}}
                     {{Guard}}.Length({{s.OutputsName}}.Length, OutputSize, nameof({{s.OutputsName}}), "OutputSize");
-                    LoadState(ref state);
-                    {{k}}.Forward(_parameters, _tape, {{input}}, 1{{DropoutArguments(c, training: false)}});
-                    new {{ReadOnlySpan}}(_tape, {{k}}.ModelOutputOffset, OutputSize).CopyTo({{s.OutputsName}});
-                    StoreState(ref state, 1);
+                    {{k}}.Step(_parameters, state.Values, {{(s.Token ? "token" : "input")}}, _stepScratch);
+                    new {{ReadOnlySpan}}(_stepScratch, {{k}}.StepOutputOffset, OutputSize).CopyTo({{s.OutputsName}});
                 }
 
                 """);

@@ -41,6 +41,8 @@ public sealed partial class RnnGenerator
                     WriteBackwardLayer(c, i);
             }
             WriteStateTransfer(c);
+            if (IsStreaming(model))
+                WriteStepPath(c);
             c.Kernels.Write(c);
             c.W.Close();
             c.W.Close();
@@ -95,6 +97,9 @@ public sealed partial class RnnGenerator
 
                 """);
         }
+
+        /// <summary>A model that can run one step at a time: unidirectional, with an output at every step.</summary>
+        private static bool IsStreaming(ModelSpec model) => !model.Bidirectional && model.Output == Output.EveryStep;
 
         /// <summary>The first form's layers as a <c>LayerInfo</c> list (a layer stack makes it a public member of the model instead).</summary>
         private static void WriteFirstFormArchitecture(Context c)

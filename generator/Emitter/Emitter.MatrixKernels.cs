@@ -25,6 +25,14 @@ public sealed partial class RnnGenerator
             }
 
             private readonly List<(Kind Kind, int Rows, int Columns)> _requested = new();
+            private readonly List<(string Name, StepRowsSpec Spec)> _stepRows = new();
+
+            /// <summary>The affine rows of one layer's step (<see cref="WriteStepRows"/>), written with the other kernels.</summary>
+            public string StepRows(string name, int gates, int rows, RowSource[] sources, string[] biases)
+            {
+                _stepRows.Add((name, new StepRowsSpec(gates, rows, sources, biases)));
+                return name;
+            }
 
             /// <summary>y += W·x for one vector.</summary>
             public string MultiplyAdd(int rows, int columns) => Request(Kind.MultiplyAdd, rows, columns);
@@ -82,6 +90,8 @@ public sealed partial class RnnGenerator
                             break;
                     }
                 }
+                foreach ((string name, StepRowsSpec spec) in _stepRows)
+                    WriteStepRows(w, name, spec);
             }
         }
 

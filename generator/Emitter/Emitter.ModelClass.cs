@@ -160,11 +160,11 @@ public sealed partial class RnnGenerator
         {
             ModelSpec model = c.Model;
             c.W.Lines($$"""
-                private readonly float[] _parameters = new float[ParameterCount];
+                private readonly float[] _parameters = new float[ParameterCount + 8]; // 8 floats of slack, always zero, that whole-vector loads may read past the last tensor
                 private readonly float[] _gradients = new float[ParameterCount];
                 private readonly float[] _tape = new float[TapeLength]; // activations of the current window, for backpropagation through time
                 private readonly float[] _packedState = new float[State.FloatCount];
-                private ulong _dropoutState;
+                private ulong _dropoutState;{{(IsStreaming(model) ? "\n                private readonly float[] _stepScratch = new float[" + KernelClass(model) + ".StepScratchLength]; // the step path's vectors, padded" : "")}}
 
                 private const int TapeLength = {{SourceWriter.Int(c.Layout.TapeLength)}};
 
@@ -177,7 +177,7 @@ public sealed partial class RnnGenerator
                 public static global::RnnGen.KernelPath ActiveKernelPath => {{KernelClass(model)}}.UseAvx2 ? global::RnnGen.KernelPath.Avx2Fma : global::RnnGen.KernelPath.Portable;
 
                 /// <summary>All parameters in one buffer, laid out as <see cref="Layout"/> says (PyTorch's names, shapes and row order).</summary>
-                public {{Span}} Parameters => _parameters;
+                public {{Span}} Parameters => new {{Span}}(_parameters, 0, ParameterCount);
 
                 /// <summary>Gradients of the loss, laid out as <see cref="Parameters"/>; <see cref="ComputeGradients"/> adds into them.</summary>
                 public {{Span}} Gradients => _gradients;
@@ -297,7 +297,7 @@ public sealed partial class RnnGenerator
                     /// <summary>Fills the parameters as PyTorch does by default, uniform in ±1/sqrt(HiddenSize), from <paramref name="seed"/>.</summary>
                     public void InitializeParameters(int seed)
                     {
-                        global::RnnGen.ParameterInitializer.PyTorchDefault(_parameters, HiddenSize, seed);
+                        global::RnnGen.ParameterInitializer.PyTorchDefault(Parameters, HiddenSize, seed);
                         _dropoutState = unchecked((ulong)seed);
                     }
 

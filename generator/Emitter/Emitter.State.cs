@@ -199,6 +199,10 @@ public sealed partial class RnnGenerator
 
         private static void WriteStateCopying(Context c) =>
             c.W.Lines($$"""
+                    /// <summary>The whole state as one span, for the model's kernels.</summary>
+                    [global::System.Diagnostics.CodeAnalysis.UnscopedRef]
+                    internal {{Span}} Values => _values;
+
                     /// <summary>Sets the whole state to zero.</summary>
                     public void Reset() => (({{Span}})_values).Clear();
 

@@ -66,13 +66,14 @@ public class StackBehaviourTests
         model.Forward(tokens, ref b, second);
         Assert.Equal(first, second);
         Assert.Equal(777UL, model.DropoutState);
-        // The same through Step, and the same as a copy of the model without dropout would give: the trained path differs.
+        // The same through Step (its own kernels: the same values up to the order of the sums).
         var c = new TokenDropoutLstm.State();
         float[] logits = new float[TokenDropoutLstm.OutputSize];
         for (int t = 0; t < tokens.Length; t++)
         {
             model.Step(tokens[t], ref c, logits);
-            Assert.Equal(first.AsSpan(t * logits.Length, logits.Length).ToArray(), logits);
+            for (int k = 0; k < logits.Length; k++)
+                Assert.Equal(first[t * logits.Length + k], logits[k], 1e-5f);
         }
         Assert.Equal(777UL, model.DropoutState);
     }
