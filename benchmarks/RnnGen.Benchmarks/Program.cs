@@ -19,6 +19,7 @@ public static class Program
         typeof(TokenBenchmarks),
         typeof(CharModelBenchmarks),
         typeof(SamplingBenchmarks),
+        typeof(AmpBenchmarks),
     ];
 
     /// <summary>Runs the benchmarks the arguments select (or asks which, when there are none).</summary>
