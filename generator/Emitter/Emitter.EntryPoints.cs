@@ -30,6 +30,13 @@ public sealed partial class RnnGenerator
             return false;
         }
 
+        /// <summary>
+        /// A streaming model's Forward runs the step path sample by sample: measured against the window path (hoisted
+        /// input products, the tape) from LSTM 1→8 to LSTM 128→256 and the char LSTM, it was as fast or faster at every
+        /// size (benchmarks/results), and it leaves the tape to training.
+        /// </summary>
+        private static bool UsesStepPathForForward(Context c) => IsStreaming(c.Model);
+
         private static void WriteForwardEntry(Context c, Surface s)
         {
             string k = KernelClass(c.Model);
@@ -51,6 +58,8 @@ public sealed partial class RnnGenerator
                 /// Runs {{(s.Token ? "<paramref name=\"tokens\"/>" : "T × <see cref=\"InputSize\"/> inputs")}} through the model and writes {{outputWhat}}.
                 /// {{(s.Bidirectional
                     ? "Every layer starts from zero; at most <see cref=\"SequenceLength\"/> steps; <paramref name=\"state\"/> receives the final states."
+                    : UsesStepPathForForward(c)
+                    ? "Starts from <paramref name=\"state\"/> and leaves it after the last step; any length (one step at a time)."
                     : "Starts from <paramref name=\"state\"/> and leaves it after the last step; any length (processed in windows of <see cref=\"SequenceLength\"/>).")}}
                 /// </summary>
                 public void Forward({{s.InputSpan}} {{s.InputsName}}, ref State state, {{Span}} {{s.OutputsName}})
@@ -61,6 +70,26 @@ public sealed partial class RnnGenerator
             c.W.Line("int totalSteps = " + steps + ";");
             if (s.Bidirectional)
                 c.W.Line(Guard + ".WindowLength(totalSteps, SequenceLength, nameof(" + s.InputsName + "));");
+            if (UsesStepPathForForward(c))
+            {
+                string one = s.Token ? s.InputsName + "[t]" : s.InputsName + ".Slice(t * InputSize, InputSize)";
+                c.W.Lines($$"""
+                    {{outputCheck}}
+                    // One step at a time on the state in place.
+                    {{Span}} values = state.Values;
+                    for (int t = 0; t < totalSteps; t++)
+                    {
+                        {{k}}.Step(_parameters, values, {{one}}, _stepScratch);
+                        new {{ReadOnlySpan}}(_stepScratch, {{k}}.StepOutputOffset, OutputSize).CopyTo({{s.OutputsName}}.Slice(t * OutputSize, OutputSize));
+                    }
+                    """);
+                c.W.Unindent();
+                c.W.Lines("""
+                    }
+
+                    """);
+                return;
+            }
             c.W.Lines($$"""
                 {{outputCheck}}
                 {{Span}} tape = _tape;
@@ -150,7 +179,9 @@ public sealed partial class RnnGenerator
             c.W.Lines($$"""
                     {{Span}} tape = _tape;
                     LoadState(ref state);
-                    {{k}}.Forward(_parameters, tape, inputs, steps{{DropoutArguments(c, training: true)}});
+                    {{(TrainsOnTheStepPath(c.Model)
+                        ? k + ".ForwardSteps(_parameters, tape, inputs, steps, _packedState, _stepScratch);"
+                        : k + ".Forward(_parameters, tape, inputs, steps" + DropoutArguments(c, training: true) + ");")}}
                     float loss = {{k}}.Loss(tape, targets, steps);
                     {{k}}.Backward(_parameters, _gradients, tape, inputs, steps);
                     StoreState(ref state, steps);

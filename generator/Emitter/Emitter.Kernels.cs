@@ -30,9 +30,13 @@ public sealed partial class RnnGenerator
             WriteKernelConstants(c);
             if (!model.IsLayerStack)
                 WriteFirstFormArchitecture(c);
-            WriteForward(c);
-            for (int i = 0; i < model.Layers.Count; i++)
-                WriteForwardLayer(c, i);
+            if (!TrainsOnTheStepPath(model))
+            {
+                // The window path: training's forward pass (and Forward's, for a model that cannot stream).
+                WriteForward(c);
+                for (int i = 0; i < model.Layers.Count; i++)
+                    WriteForwardLayer(c, i);
+            }
             WriteLoss(c);
             WriteBackward(c);
             for (int i = model.Layers.Count - 1; i >= 0; i--)

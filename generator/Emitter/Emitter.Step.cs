@@ -57,15 +57,19 @@ public sealed partial class RnnGenerator
                             break;
                     }
                 }
-                Output = source;
+                LastLayerOutput = source;
+                Output = model.InputSkip ? Add("StepModelOutput", model.OutputSize, "the last layer's output plus the skipped input") : source;
             }
+
+            /// <summary>The region holding the last layer's output (before the skip).</summary>
+            public string LastLayerOutput { get; }
 
             /// <summary>The padded vector each layer (and recurrent sub-layer) reads, by (layer, sub-layer).</summary>
             public Dictionary<(int Layer, int SubLayer), string> Sources { get; } = new();
 
             public string InputRegion { get; }
 
-            /// <summary>The region holding the last layer's output.</summary>
+            /// <summary>The region holding the model's output.</summary>
             public string Output { get; }
 
             public int Length { get; private set; }
@@ -140,7 +144,7 @@ public sealed partial class RnnGenerator
             if (c.Layout.NeedsOneHot)
                 c.W.Line("scratch[StepInputOffset + token] = 0f;");
             if (model.InputSkip)
-                c.W.Line("AddTo(scratch.Slice(StepOutputOffset, OutputSize), scratch.Slice(StepInputOffset, OutputSize));");
+                c.W.Line("Sum(scratch.Slice(StepModelOutputOffset, OutputSize), scratch.Slice(" + step.LastLayerOutput + "Offset, OutputSize), scratch.Slice(StepInputOffset, OutputSize));");
             c.W.Unindent();
             c.W.Lines("""
                 }
@@ -170,6 +174,8 @@ public sealed partial class RnnGenerator
                         break;
                 }
             }
+            if (TrainsOnTheStepPath(model))
+                WriteRecordingForward(c, step);
         }
 
         private static string StateSlotOffset(Context c, RecurrentBlock block, bool cell)

@@ -52,6 +52,10 @@ public static class StepCells
             for (; j < hiddenSize; j++)
             {
                 float i = Sigmoid(gates[j]), f = Sigmoid(gates[padded + j]), u = MathF.Tanh(gates[2 * padded + j]), o = Sigmoid(gates[3 * padded + j]);
+                gates[j] = i;
+                gates[padded + j] = f;
+                gates[2 * padded + j] = u;
+                gates[3 * padded + j] = o;
                 cell[j] = VectorMath.FloorState(f * cell[j] + i * u);
                 hidden[j] = VectorMath.FloorState(MathF.Tanh(cell[j]) * o);
             }
@@ -61,8 +65,9 @@ public static class StepCells
     }
 
     /// <summary>
-    /// GRU: r, z = σ(x-side + h-side) (into the input side, in place), n = tanh(x-side + r·h-side) over the padded gate
-    /// blocks; h' = (1 − z)·n + z·h into <paramref name="next"/>. Two passes, as <see cref="Lstm"/>.
+    /// GRU: r, z = σ(x-side + h-side), n = tanh(x-side + r·h-side) over the padded gate blocks, left in the input side's
+    /// blocks (for a training pass to record); h' = (1 − z)·n + z·h into <paramref name="next"/>. Two passes, as
+    /// <see cref="Lstm"/>.
     /// </summary>
     public static void Gru(Span<float> inputSide, ReadOnlySpan<float> recurrentSide, ReadOnlySpan<float> hidden, Span<float> next, int hiddenSize)
     {
@@ -82,6 +87,7 @@ public static class StepCells
             for (; j < padded; j += Lanes)
             {
                 Vector256<float> candidate = VectorMath.Tanh(Fma.MultiplyAdd(Vector256.LoadUnsafe(ref x, (nuint)j), Vector256.LoadUnsafe(ref r, (nuint)(2 * padded + j)), Vector256.LoadUnsafe(ref x, (nuint)(2 * padded + j))));
+                candidate.StoreUnsafe(ref x, (nuint)(2 * padded + j));
                 Vector256<float> update = Vector256.LoadUnsafe(ref x, (nuint)(padded + j));
                 VectorMath.FloorState(Fma.MultiplyAdd(update, Vector256.LoadUnsafe(ref h, (nuint)j) - candidate, candidate)).StoreUnsafe(ref n, (nuint)j);
             }
@@ -93,6 +99,9 @@ public static class StepCells
                 float reset = Sigmoid(inputSide[j] + recurrentSide[j]);
                 float update = Sigmoid(inputSide[padded + j] + recurrentSide[padded + j]);
                 float candidate = MathF.Tanh(inputSide[2 * padded + j] + reset * recurrentSide[2 * padded + j]);
+                inputSide[j] = reset;
+                inputSide[padded + j] = update;
+                inputSide[2 * padded + j] = candidate;
                 next[j] = VectorMath.FloorState((1f - update) * candidate + update * hidden[j]);
             }
         }
