@@ -30,12 +30,8 @@ public sealed partial class RnnGenerator
             return false;
         }
 
-        /// <summary>
-        /// A streaming model's Forward runs the step path sample by sample: measured against the window path (hoisted
-        /// input products, the tape) from LSTM 1→8 to LSTM 128→256 and the char LSTM, it was as fast or faster at every
-        /// size (benchmarks/results), and it leaves the tape to training.
-        /// </summary>
-        private static bool UsesStepPathForForward(Context c) => IsStreaming(c.Model);
+        /// <summary>Forward runs the step path exactly when training's forward pass does (see <see cref="TrainsOnTheStepPath"/>).</summary>
+        private static bool UsesStepPathForForward(Context c) => TrainsOnTheStepPath(c);
 
         private static void WriteForwardEntry(Context c, Surface s)
         {
@@ -179,7 +175,7 @@ public sealed partial class RnnGenerator
             c.W.Lines($$"""
                     {{Span}} tape = _tape;
                     LoadState(ref state);
-                    {{(TrainsOnTheStepPath(c.Model)
+                    {{(TrainsOnTheStepPath(c)
                         ? k + ".ForwardSteps(_parameters, tape, inputs, steps, _packedState, _stepScratch);"
                         : k + ".Forward(_parameters, tape, inputs, steps" + DropoutArguments(c, training: true) + ");")}}
                     float loss = {{k}}.Loss(tape, targets, steps);

@@ -30,7 +30,7 @@ public sealed partial class RnnGenerator
             WriteKernelConstants(c);
             if (!model.IsLayerStack)
                 WriteFirstFormArchitecture(c);
-            if (!TrainsOnTheStepPath(model))
+            if (!TrainsOnTheStepPath(c))
             {
                 // The window path: training's forward pass (and Forward's, for a model that cannot stream).
                 WriteForward(c);

@@ -174,7 +174,7 @@ public sealed partial class RnnGenerator
                         break;
                 }
             }
-            if (TrainsOnTheStepPath(model))
+            if (TrainsOnTheStepPath(c))
                 WriteRecordingForward(c, step);
         }
 

@@ -7,11 +7,20 @@ public sealed partial class RnnGenerator
 {
     internal static partial class Emitter
     {
+        /// <summary>The parameter count up to which a streaming model runs Forward and training's forward pass on the step path.</summary>
+        private const long StepPathParameters = 16384;
+
         /// <summary>
-        /// Whether training's forward pass runs the step path (a streaming model without dropout, whose masks only the
-        /// window path draws): then Forward, Step and training compute the same numbers, bit for bit.
+        /// Whether Forward and training's forward pass run the step path, so that Forward, Step and training compute the
+        /// same numbers bit for bit: a small streaming model (up to <see cref="StepPathParameters"/> parameters, 64 KiB,
+        /// where a window's bookkeeping costs more than its hoisted input products save) without dropout (whose masks only
+        /// the window path draws) and without a one-hot product as its first layer (the window path gathers a window's
+        /// columns of W_ih together, a step one column across every row). Every other model keeps the window path for
+        /// both, as before; Step always runs the step path.
         /// </summary>
-        private static bool TrainsOnTheStepPath(ModelSpec model) => IsStreaming(model) && !HasDropout(model);
+        private static bool TrainsOnTheStepPath(Context c) =>
+            IsStreaming(c.Model) && !HasDropout(c.Model) && c.Layout.ParameterCount <= StepPathParameters &&
+            !(c.Token && c.Model.Layers[0].Kind is LayerKind.Recurrent or LayerKind.Dense);
 
         /// <summary>
         /// ForwardSteps: training's forward pass as the step path over the window, each step's values recorded where the
