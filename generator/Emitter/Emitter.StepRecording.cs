@@ -12,15 +12,27 @@ public sealed partial class RnnGenerator
 
         /// <summary>
         /// Whether Forward and training's forward pass run the step path, so that Forward, Step and training compute the
-        /// same numbers bit for bit: a small streaming model (up to <see cref="StepPathParameters"/> parameters, 64 KiB,
-        /// where a window's bookkeeping costs more than its hoisted input products save) without dropout (whose masks only
-        /// the window path draws) and without a one-hot product as its first layer (the window path gathers a window's
-        /// columns of W_ih together, a step one column across every row). Every other model keeps the window path for
-        /// both, as before; Step always runs the step path.
+        /// same numbers bit for bit: a small streaming model (up to <see cref="StepPathParameters"/> parameters, 64 KiB)
+        /// whose recurrent layers each read no more features than they have units (where a window's bookkeeping costs more
+        /// than hoisting the input products out of the recurrence saves: measured, the hoisted products of LSTM 64→32 win
+        /// by 10–15%, a one-feature amp model loses by 45%), without dropout (whose masks only the window path draws) and
+        /// without a one-hot product as its first layer (the window path gathers a window's columns of W_ih together, a
+        /// step one column across every row). Every other model keeps the window path for both, as before; Step always
+        /// runs the step path.
         /// </summary>
-        private static bool TrainsOnTheStepPath(Context c) =>
-            IsStreaming(c.Model) && !HasDropout(c.Model) && c.Layout.ParameterCount <= StepPathParameters &&
-            !(c.Token && c.Model.Layers[0].Kind is LayerKind.Recurrent or LayerKind.Dense);
+        private static bool TrainsOnTheStepPath(Context c)
+        {
+            if (!IsStreaming(c.Model) || HasDropout(c.Model) || c.Layout.ParameterCount > StepPathParameters)
+                return false;
+            if (c.Token && c.Model.Layers[0].Kind is LayerKind.Recurrent or LayerKind.Dense)
+                return false;
+            foreach (RecurrentBlock block in c.Layout.Blocks)
+            {
+                if (block.InputWidth > block.Layer.Size)
+                    return false;
+            }
+            return true;
+        }
 
         /// <summary>
         /// ForwardSteps: training's forward pass as the step path over the window, each step's values recorded where the

@@ -195,6 +195,22 @@ public class LayerDiagnosticTests
     }
 
     [Fact]
+    public void TheReadmesLayerStacksCompileWithoutWarnings()
+    {
+        string readme = System.IO.File.ReadAllText(System.IO.Path.Combine(DiagnosticTests.RepositoryRoot(), "README.md"));
+        int start = readme.IndexOf("<!-- stacks:begin -->", System.StringComparison.Ordinal);
+        int end = readme.IndexOf("<!-- stacks:end -->", System.StringComparison.Ordinal);
+        Assert.True(start >= 0 && end > start, "README.md has no stacks:begin/stacks:end block");
+        string block = readme.Substring(start, end - start);
+        string code = block.Substring(block.IndexOf("```csharp", System.StringComparison.Ordinal) + "```csharp".Length);
+        code = code.Substring(0, code.IndexOf("```", System.StringComparison.Ordinal));
+        GeneratorHarness.Result result = GeneratorHarness.Run(GeneratorHarness.ConsoleGlobalUsings, "using RnnGen;\nnamespace App;\n" + code);
+        Assert.Empty(result.GeneratorDiagnostics);
+        Assert.Equal(4, result.RunResult.GeneratedTrees.Length);
+        Assert.Empty(result.CompilationProblems);
+    }
+
+    [Fact]
     public void ValidStacksCompileWithoutWarnings()
     {
         string source = """

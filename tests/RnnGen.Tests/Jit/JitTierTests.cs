@@ -19,6 +19,7 @@ public class JitTierTests(ITestOutputHelper output)
     [InlineData("AddingProblem", "20")]
     [InlineData("CharRnn", "--steps 20 --cell lstm --sample-length 20")]
     [InlineData("CharRnn", "--steps 20 --cell rnn --sample-length 20")]
+    [InlineData("AmpModel", "--steps 20 --report-every 20 --output amp-output-jit")]
     public void GeneratedKernelsAreFullyOptimized(string program, string arguments)
     {
         string summary = Path.Combine(Path.GetTempPath(), $"rnngen-jit-{Guid.NewGuid():N}.txt");
