@@ -22,7 +22,7 @@ internal static class Workloads
     private const int Window = 25;
     private const int Seed = 1;
 
-    public static readonly string[] Names = ["lstm-step", "gru-step", "char-forward", "char-train"];
+    public static readonly string[] Names = ["lstm-step", "gru-step", "char-forward", "char-train", "amp-lstm12-step", "amp-lstm40-step"];
 
     public static (long Calls, TimeSpan Elapsed) Run(string name, double seconds)
     {
@@ -59,6 +59,24 @@ internal static class Workloads
                     calls += Forwards(model, tokens.AsSpan(0, Window), logits.AsSpan(0, Window * CharLstm128.OutputSize));
                 break;
             }
+            case "amp-lstm12-step":
+            {
+                var model = new AmpLstm12();
+                model.InitializeParameters(Seed);
+                var state = new AmpLstm12.State();
+                while (clock.Elapsed.TotalSeconds < seconds)
+                    calls += AmpSteps(model, input, ref state, logits);
+                break;
+            }
+            case "amp-lstm40-step":
+            {
+                var model = new AmpLstm40();
+                model.InitializeParameters(Seed);
+                var state = new AmpLstm40.State();
+                while (clock.Elapsed.TotalSeconds < seconds)
+                    calls += AmpSteps(model, input, ref state, logits);
+                break;
+            }
             default:
             {
                 var model = new CharLstm128();
@@ -90,6 +108,24 @@ internal static class Workloads
         Span<float> output = logits.AsSpan(0, Gru64x128.OutputSize);
         for (int i = 0; i < Calls; i++)
             model.Step(input, ref state, output);
+        return Calls;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int AmpSteps(AmpLstm12 model, float[] input, ref AmpLstm12.State state, float[] output)
+    {
+        const int Calls = 100_000;
+        for (int i = 0; i < Calls; i++)
+            model.Step(input.AsSpan(i & 63, 1), ref state, output.AsSpan(0, 1));
+        return Calls;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int AmpSteps(AmpLstm40 model, float[] input, ref AmpLstm40.State state, float[] output)
+    {
+        const int Calls = 100_000;
+        for (int i = 0; i < Calls; i++)
+            model.Step(input.AsSpan(i & 63, 1), ref state, output.AsSpan(0, 1));
         return Calls;
     }
 
@@ -130,3 +166,15 @@ public partial class Gru64x128;
 /// <summary>The character LSTM of the peers' CharSequence and Training benchmarks: one-hot 65 → LSTM 128 → 65.</summary>
 [RnnModel(CellKind.Lstm, 65, 128, 65)]
 public partial class CharLstm128;
+
+/// <summary>An amp model of AmpBenchmarks: LSTM 1 → 12, then Dense(1), one sample per step.</summary>
+[RnnModel(inputSize: 1, Input = InputKind.Dense, Head = HeadKind.Linear, SequenceLength = 2048)]
+[Recurrent(CellKind.Lstm, 12)]
+[Dense(1)]
+public partial class AmpLstm12;
+
+/// <summary>An amp model of AmpBenchmarks: LSTM 1 → 40, then Dense(1).</summary>
+[RnnModel(inputSize: 1, Input = InputKind.Dense, Head = HeadKind.Linear, SequenceLength = 2048)]
+[Recurrent(CellKind.Lstm, 40)]
+[Dense(1)]
+public partial class AmpLstm40;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A sampling profile of one workload of the generated kernels: where the time goes, per method, and optionally per
 # basic block of one method (with the block's first instructions, to tell a matrix-vector loop from an activation).
-#   benchmarks/Profile/profile.sh lstm-step|gru-step|char-forward|char-train [METHOD [SECONDS]]
+#   benchmarks/Profile/profile.sh lstm-step|gru-step|char-forward|char-train|amp-lstm12-step|amp-lstm40-step [METHOD [SECONDS]]
 # e.g. benchmarks/Profile/profile.sh char-forward ForwardL0
 # Needs `perf` (Debian: apt-get install -y linux-perf). It samples the software clock (cpu-clock), so it works where
 # hardware counters are not exposed (virtual machines); the JIT's perf map names the methods.
@@ -18,7 +18,7 @@ trap 'rm -rf "$out"' EXIT
 export DOTNET_PerfMapEnabled=3 DOTNET_PerfMapShowOptimizationTiers=1 DOTNET_EnableWriteXorExecute=0 DOTNET_PerfMapJitDumpPath="$out"
 if [ -n "$method" ]; then export DOTNET_JitDisasm="$method" DOTNET_JitStdOutFile="$out/listing.asm"; fi
 perf record -q -e cpu-clock -F 4000 -o "$out/perf.data" bin/Release/net10.0/Profile "$workload" "$seconds" 2> /dev/null
-map=$(ls -t "$out"/perf-*.map /tmp/perf-*.map 2> /dev/null | head -1)
+map=$(ls -t "$out"/perf-*.map /tmp/perf-*.map 2> /dev/null | head -1 || true) # ls fails on the pattern that matches nothing
 perf script -i "$out/perf.data" -F ip 2> /dev/null > "$out/ips.txt"
 python3 - "$map" "$out/ips.txt" "$method" "$out/listing.asm" <<'PY'
 import bisect, re, sys

@@ -70,12 +70,12 @@ public sealed partial class RnnGenerator
             c.W.Close();
         }
 
-        private static void Constant(Context c, string doc, string type, string name, string value) =>
-            c.W.Lines($$"""
-                /// <summary>{{doc}}</summary>
-                public const {{type}} {{name}} = {{value}};
-
-                """);
+        private static void Constant(Context c, string doc, string type, string name, string value)
+        {
+            c.W.Line("/// <summary>" + doc + "</summary>");
+            c.W.Line("public const " + type + " " + name + " = " + value + ";");
+            c.W.Line();
+        }
 
         private static string HeadDoc(ModelSpec model) => model.Head switch
         {
@@ -164,7 +164,11 @@ public sealed partial class RnnGenerator
                 private readonly float[] _gradients = new float[ParameterCount];
                 private readonly float[] _tape = new float[TapeLength]; // activations of the current window, for backpropagation through time
                 private readonly float[] _packedState = new float[State.FloatCount];
-                private ulong _dropoutState;{{(IsStreaming(model) ? "\n                private readonly float[] _stepScratch = new float[" + KernelClass(model) + ".StepScratchLength]; // the step path's vectors, padded" : "")}}
+                private ulong _dropoutState;
+                """);
+            if (IsStreaming(model))
+                c.W.Line("private readonly float[] _stepScratch = new float[" + KernelClass(model) + ".StepScratchLength]; // the step path's vectors, padded");
+            c.W.Lines($$"""
 
                 private const int TapeLength = {{SourceWriter.Int(c.Layout.TapeLength)}};
 

@@ -72,8 +72,8 @@ public sealed partial class RnnGenerator
                 // Kernels: AVX2 + FMA when the processor has them, portable scalar code otherwise.
 
                 #nullable enable
-
                 """);
+            c.W.Line();
         }
 
         /// <summary>

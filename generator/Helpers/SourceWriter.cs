@@ -23,10 +23,13 @@ internal sealed class SourceWriter
         _text.Append('\n');
     }
 
-    /// <summary>Writes several lines, each indented at the current level (lines inside keep their own extra indent).</summary>
+    /// <summary>
+    /// Writes several lines, each indented at the current level (lines inside keep their own extra indent). A block that
+    /// ends with a line break (a raw string literal whose last line is empty) ends with that blank line.
+    /// </summary>
     public void Lines(string block)
     {
-        foreach (string line in block.Replace("\r\n", "\n").TrimEnd('\n').Split('\n'))
+        foreach (string line in block.Replace("\r\n", "\n").Split('\n'))
             Line(line);
     }
 

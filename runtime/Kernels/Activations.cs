@@ -1,5 +1,6 @@
 using System;
 using System.ComponentModel;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -20,6 +21,7 @@ public static class Activations
     public const float LeakySlope = 0.01f;
 
     /// <summary>values = tanh(values).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Tanh(Span<float> values)
     {
         ref float v0 = ref MemoryMarshal.GetReference(values);
@@ -34,6 +36,7 @@ public static class Activations
     }
 
     /// <summary>values = 1 / (1 + e^−values).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Sigmoid(Span<float> values)
     {
         ref float v0 = ref MemoryMarshal.GetReference(values);
@@ -48,6 +51,7 @@ public static class Activations
     }
 
     /// <summary>values = max(0, values).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Relu(Span<float> values)
     {
         ref float v0 = ref MemoryMarshal.GetReference(values);
@@ -63,6 +67,7 @@ public static class Activations
     }
 
     /// <summary>values = values &gt; 0 ? values : 0.01 · values.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void LeakyRelu(Span<float> values)
     {
         ref float v0 = ref MemoryMarshal.GetReference(values);
@@ -84,6 +89,7 @@ public static class Activations
     }
 
     /// <summary>values = values &gt; 0 ? values : e^values − 1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Elu(Span<float> values)
     {
         ref float v0 = ref MemoryMarshal.GetReference(values);
@@ -105,6 +111,7 @@ public static class Activations
     }
 
     /// <summary>delta = gradient · (1 − y²) where y = tanh(x); <paramref name="delta"/> may be <paramref name="gradient"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void TanhBackward(ReadOnlySpan<float> outputs, ReadOnlySpan<float> gradient, Span<float> delta)
     {
         outputs = outputs.Slice(0, delta.Length);
@@ -124,6 +131,7 @@ public static class Activations
     }
 
     /// <summary>delta = gradient · y · (1 − y) where y = σ(x).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void SigmoidBackward(ReadOnlySpan<float> outputs, ReadOnlySpan<float> gradient, Span<float> delta)
     {
         outputs = outputs.Slice(0, delta.Length);
@@ -143,14 +151,17 @@ public static class Activations
     }
 
     /// <summary>delta = y &gt; 0 ? gradient : 0 where y = relu(x).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void ReluBackward(ReadOnlySpan<float> outputs, ReadOnlySpan<float> gradient, Span<float> delta) =>
         PiecewiseBackward(outputs, gradient, delta, 0f, useOutput: false);
 
     /// <summary>delta = y &gt; 0 ? gradient : 0.01 · gradient where y = leaky_relu(x) (y has the sign of x).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void LeakyReluBackward(ReadOnlySpan<float> outputs, ReadOnlySpan<float> gradient, Span<float> delta) =>
         PiecewiseBackward(outputs, gradient, delta, LeakySlope, useOutput: false);
 
     /// <summary>delta = y &gt; 0 ? gradient : gradient · (y + 1) where y = elu(x) (e^x = y + 1 for x ≤ 0).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void EluBackward(ReadOnlySpan<float> outputs, ReadOnlySpan<float> gradient, Span<float> delta) =>
         PiecewiseBackward(outputs, gradient, delta, 1f, useOutput: true);
 

@@ -9,7 +9,9 @@ namespace RnnGen.Kernels;
 
 /// <summary>
 /// Elementwise arithmetic over spans for generated kernels, whatever the model's sizes: eight floats at a time on the
-/// AVX2 path, one at a time otherwise. Lengths are the spans'; callers pass spans of the lengths they mean.
+/// AVX2 path, one at a time otherwise. Lengths are the spans'; callers pass spans of the lengths they mean. Like every
+/// helper in this namespace, each is inlined into the generated kernel that calls it, where the spans' lengths are the
+/// model's constants, so the JIT specializes it as if it had been generated for the model.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class Elementwise
@@ -24,6 +26,7 @@ public static class Elementwise
     private const int Lanes = 8;
 
     /// <summary>target[i] += values[i] for every i of <paramref name="values"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void AddTo(Span<float> target, ReadOnlySpan<float> values)
     {
         target = target.Slice(0, values.Length);
@@ -40,6 +43,7 @@ public static class Elementwise
     }
 
     /// <summary>target[i] = a[i] + b[i] for every i of <paramref name="target"/> (the two bias vectors of a gate block).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Sum(Span<float> target, ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
         a = a.Slice(0, target.Length);
@@ -56,6 +60,7 @@ public static class Elementwise
     }
 
     /// <summary>target[i] = a[i] · b[i] for every i of <paramref name="target"/> (a dropout mask applied); target may be a or b.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Multiply(Span<float> target, ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
         a = a.Slice(0, target.Length);

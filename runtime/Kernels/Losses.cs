@@ -1,5 +1,6 @@
 using System;
 using System.ComponentModel;
+using System.Runtime.CompilerServices;
 
 namespace RnnGen.Kernels;
 
@@ -14,6 +15,7 @@ public static class Losses
     /// Returns −log softmax(logits)[target] and writes its gradient with respect to the logits,
     /// (softmax − onehot(target)) · <paramref name="scale"/>, to <paramref name="gradient"/> (which may be <paramref name="logits"/>).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float SoftmaxCrossEntropy(ReadOnlySpan<float> logits, int target, float scale, Span<float> gradient)
     {
         int count = logits.Length;
@@ -37,6 +39,7 @@ public static class Losses
     }
 
     /// <summary>Mean squared error over every value (PyTorch's MSELoss); writes 2·(output − target)/N to <paramref name="gradient"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float MeanSquaredError(ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets, Span<float> gradient)
     {
         int count = outputs.Length;
@@ -58,6 +61,7 @@ public static class Losses
     /// Σ(y − ŷ)² / (Σy² + ε·N) after the pre-emphasis y[t] − a·y[t−1] (a = <paramref name="preEmphasis"/>; when a ≠ 0
     /// the first step, which has no predecessor, drops out), summed in double precision. Writes dL/d(outputs).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float ErrorToSignalRatio(ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets, int steps, int width, float preEmphasis, Span<float> gradient)
     {
         int count = steps * width;

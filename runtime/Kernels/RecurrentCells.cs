@@ -1,5 +1,6 @@
 using System;
 using System.ComponentModel;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -16,6 +17,7 @@ public static class RecurrentCells
     private const int Lanes = 8;
 
     /// <summary>h = tanh(h) in place, with values below the state floor stored as zero (vanilla RNN, tanh).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void TanhState(Span<float> values)
     {
         ref float v0 = ref MemoryMarshal.GetReference(values);
@@ -30,6 +32,7 @@ public static class RecurrentCells
     }
 
     /// <summary>h = relu(h) in place (NaN stays NaN), with values below the state floor stored as zero (vanilla RNN, ReLU).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void ReluState(Span<float> values)
     {
         ref float v0 = ref MemoryMarshal.GetReference(values);
@@ -44,10 +47,12 @@ public static class RecurrentCells
     }
 
     /// <summary>dL/da = dL/dh · (1 − h²) where h = tanh(a).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void TanhStateBackward(ReadOnlySpan<float> hidden, ReadOnlySpan<float> dh, Span<float> delta) =>
         Activations.TanhBackward(hidden, dh, delta);
 
     /// <summary>dL/da = dL/dh where h = relu(a) is positive, else 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void ReluStateBackward(ReadOnlySpan<float> hidden, ReadOnlySpan<float> dh, Span<float> delta)
     {
         hidden = hidden.Slice(0, delta.Length);
@@ -69,6 +74,7 @@ public static class RecurrentCells
     /// LSTM: i, f, o = σ(·), g = tanh(·) of the pre-activations in <paramref name="gates"/> (left activated for the
     /// backward pass); c' = f·c + i·g; h' = o·tanh(c').
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Lstm(Span<float> gates, ReadOnlySpan<float> cell, Span<float> nextCell, Span<float> next)
     {
         int hiddenSize = next.Length;
@@ -101,6 +107,7 @@ public static class RecurrentCells
     /// LSTM backward: from dL/dh' (and dL/dc' flowing back in <paramref name="dc"/>) to the gate pre-activation deltas;
     /// leaves dL/dc of the previous step in <paramref name="dc"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void LstmBackward(ReadOnlySpan<float> gates, ReadOnlySpan<float> cell, ReadOnlySpan<float> nextCell, ReadOnlySpan<float> dh, Span<float> dc, Span<float> delta)
     {
         int hiddenSize = dc.Length;
@@ -148,6 +155,7 @@ public static class RecurrentCells
     /// GRU: r, z = σ(x-side + h-side); n = tanh(x-side + r·(W_hn·h + b_hn)); h' = (1 − z)·n + z·h (PyTorch's GRU).
     /// <paramref name="gates"/> holds W_ih·x + b_ih and is left holding r, z, n; <paramref name="candidate"/> receives W_hn·h + b_hn.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Gru(Span<float> gates, ReadOnlySpan<float> recurrentGates, ReadOnlySpan<float> h, Span<float> next, Span<float> candidate)
     {
         int hiddenSize = next.Length;
@@ -190,6 +198,7 @@ public static class RecurrentCells
     /// GRU backward: from dL/dh' to the pre-activation deltas of the input side and of the recurrent side (they differ
     /// in the n gate, which sees the recurrent side through r); leaves the direct part dL/dh' · z in <paramref name="dh"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void GruBackward(ReadOnlySpan<float> gates, ReadOnlySpan<float> candidate, ReadOnlySpan<float> h, Span<float> dh, Span<float> deltaInput, Span<float> deltaRecurrent)
     {
         int hiddenSize = dh.Length;
